@@ -91,3 +91,28 @@ unsafe fn bytes<'a>(p: *const c_void, len: usize) -> Result<&'a [u8]> {
 fn not_built<T>() -> Result<T> {
     Err(Errno::ENOTSUP)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::errno::errno;
+
+    #[test]
+    fn panics_become_failed_calls() {
+        let quiet = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let rc = int_call(|| panic!("internal bug"));
+        std::panic::set_hook(quiet);
+        assert_eq!(rc, -1);
+        assert_eq!(errno(), libc::EFAULT);
+    }
+
+    #[test]
+    fn errors_set_errno() {
+        assert_eq!(int_call(|| Err(Errno::ETERM)), -1);
+        assert_eq!(errno(), Errno::ETERM.0);
+        assert!(ptr_call::<u8>(|| Err(Errno::ENOMEM)).is_null());
+        assert_eq!(errno(), libc::ENOMEM);
+        assert_eq!(u32_call(|| Err(Errno::EINVAL)), 0);
+    }
+}

@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_int, c_void, CStr};
 
 use super::{bytes, c_str, guard, int_call, zmq_msg_t};
 use crate::errno::{set_errno, Errno, Result};
-use crate::msg::{raw, FreeFn, Msg};
+use crate::msg::{raw, Msg};
 
 /// ZMQ_MORE, ZMQ_SRCFD, ZMQ_SHARED for zmq_msg_get.
 const PROP_MORE: c_int = 1;
@@ -60,7 +60,7 @@ pub unsafe extern "C" fn zmq_msg_init_data(
     msg: *mut zmq_msg_t,
     data: *mut c_void,
     size: usize,
-    ffn: Option<FreeFn>,
+    ffn: Option<unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void)>,
     hint: *mut c_void,
 ) -> c_int {
     init_with(msg, || {

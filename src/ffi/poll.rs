@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{guard, int_call, not_built, ptr_call, zmq_poller_event_t, zmq_pollitem_t};
 use crate::errno::{set_errno, Errno, Result};
-use crate::poll::timers::{TimerFn, Timers};
+use crate::poll::timers::Timers;
 use crate::util::handles::Registry;
 
 /// Checks shared by zmq_poll and zmq_ppoll; Ok(Some(n)) is a final answer.
@@ -200,7 +200,7 @@ pub unsafe extern "C" fn zmq_timers_destroy(timers_p: *mut *mut c_void) -> c_int
 pub extern "C" fn zmq_timers_add(
     handle: *mut c_void,
     interval: usize,
-    handler: Option<TimerFn>,
+    handler: Option<unsafe extern "C" fn(timer_id: c_int, arg: *mut c_void)>,
     arg: *mut c_void,
 ) -> c_int {
     int_call(|| {

@@ -83,9 +83,12 @@ pub unsafe extern "C" fn zmq_curve_public(
     z85_secret_key: *const c_char,
 ) -> c_int {
     int_call(|| {
+        if z85_public_key.is_null() {
+            return Err(Errno::EFAULT);
+        }
         // SAFETY: the secret is a C string, per zmq_curve_public(3).
         let text = unsafe { c_str(z85_secret_key, Errno::EINVAL) }?;
-        if text.len() != Z85_KEY_BUF - 1 || z85_public_key.is_null() {
+        if text.len() != Z85_KEY_BUF - 1 {
             return Err(Errno::EINVAL);
         }
         let decoded = zeroize::Zeroizing::new(z85::decode(text).ok_or(Errno::EINVAL)?);
@@ -188,10 +191,8 @@ pub extern "C" fn zmq_sleep(seconds: c_int) {
 
 // Threads.
 
-pub type ThreadFn = unsafe extern "C" fn(arg: *mut c_void);
-
 struct ThreadStart {
-    func: ThreadFn,
+    func: unsafe extern "C" fn(arg: *mut c_void),
     arg: *mut c_void,
 }
 
@@ -200,7 +201,10 @@ struct ThreadStart {
 unsafe impl Send for ThreadStart {}
 
 #[no_mangle]
-pub extern "C" fn zmq_threadstart(func: Option<ThreadFn>, arg: *mut c_void) -> *mut c_void {
+pub extern "C" fn zmq_threadstart(
+    func: Option<unsafe extern "C" fn(arg: *mut c_void)>,
+    arg: *mut c_void,
+) -> *mut c_void {
     ptr_call(|| {
         let start = ThreadStart {
             func: func.ok_or(Errno::EINVAL)?,

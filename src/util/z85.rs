@@ -37,10 +37,10 @@ pub fn encode(data: &[u8]) -> Option<String> {
     Some(String::from_utf8(out).expect("Z85 alphabet is ASCII"))
 }
 
-/// Decodes Z85 text; None when its length is not a multiple of 5, a byte is
-/// outside the alphabet, or a group's value does not fit 32 bits.
+/// Decodes Z85 text; None when its length is not a non-zero multiple of 5,
+/// a byte is outside the alphabet, or a group's value does not fit 32 bits.
 pub fn decode(text: &[u8]) -> Option<Vec<u8>> {
-    if text.len() % 5 != 0 {
+    if text.is_empty() || text.len() % 5 != 0 {
         return None;
     }
     let mut out = Vec::with_capacity(text.len() / 5 * 4);
@@ -84,6 +84,8 @@ mod tests {
         assert!(decode(b"abcd").is_none());
         assert!(decode(b"abc d").is_none());
         assert!(decode(b"%%%%%").is_none(), "overflows 32 bits");
-        assert_eq!(decode(b"").unwrap(), Vec::<u8>::new());
+        assert!(decode(b"").is_none());
+        assert!(decode(b"%nSc1").is_none(), "2^32");
+        assert_eq!(decode(b"%nSc0").unwrap(), [0xFF; 4]);
     }
 }

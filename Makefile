@@ -1,0 +1,134 @@
+# ferrozmq: build, install, test, demo.
+#
+#   make                      release build, staged in build/lib
+#   make install PREFIX=/usr/local [DESTDIR=...]
+#   make uninstall PREFIX=... [DESTDIR=...]
+#   make test                 every check CI runs
+#   make demo                 installs into build/demo-prefix and runs the demo
+#   make reference-test       runs the C API tests on Debian's libzmq, to
+#                             check the tests' own expectations
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CARGO ?= cargo
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+SO_VERSION := 5.2.5
+BUILD := build
+STAGE := $(BUILD)/lib
+ABS_STAGE := $(abspath $(STAGE))
+RELEASE := target/release
+# What a static link of libzmq.a needs besides -lzmq (Rust's runtime).
+LIBS_PRIVATE := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+
+CFLAGS_TEST := -std=c99 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE
+CAPI_SRCS := $(wildcard capi-tests/test_*.c)
+CAPI_BINS := $(patsubst capi-tests/%.c,$(BUILD)/capi/%,$(CAPI_SRCS))
+REF_BINS := $(patsubst capi-tests/%.c,$(BUILD)/capi-ref/%,$(filter-out %_draft.c,$(CAPI_SRCS)))
+
+.PHONY: all build install uninstall test unit-tests lint header-tests capi-tests \
+        install-test static-test reference-test demo deps clean
+
+all: build
+
+build:
+	$(CARGO) build --release
+	mkdir -p $(STAGE)
+	cp -f $(RELEASE)/libzmq.so $(STAGE)/libzmq.so.$(SO_VERSION)
+	ln -sf libzmq.so.$(SO_VERSION) $(STAGE)/libzmq.so.5
+	ln -sf libzmq.so.5 $(STAGE)/libzmq.so
+	cp -f $(RELEASE)/libzmq.a $(STAGE)/libzmq.a
+
+LIBDIR_INSTALL = $(DESTDIR)$(PREFIX)/lib
+INCDIR_INSTALL = $(DESTDIR)$(PREFIX)/include
+
+install: build
+	install -d $(LIBDIR_INSTALL)/pkgconfig $(INCDIR_INSTALL)
+	install -m 755 $(STAGE)/libzmq.so.$(SO_VERSION) $(LIBDIR_INSTALL)/
+	ln -sf libzmq.so.$(SO_VERSION) $(LIBDIR_INSTALL)/libzmq.so.5
+	ln -sf libzmq.so.5 $(LIBDIR_INSTALL)/libzmq.so
+	install -m 644 $(STAGE)/libzmq.a $(LIBDIR_INSTALL)/
+	install -m 644 include/zmq.h include/zmq_utils.h $(INCDIR_INSTALL)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|' \
+	    zmq.pc.in > $(LIBDIR_INSTALL)/pkgconfig/libzmq.pc
+
+uninstall:
+	rm -f $(LIBDIR_INSTALL)/libzmq.so.$(SO_VERSION) $(LIBDIR_INSTALL)/libzmq.so.5 \
+	      $(LIBDIR_INSTALL)/libzmq.so $(LIBDIR_INSTALL)/libzmq.a \
+	      $(LIBDIR_INSTALL)/pkgconfig/libzmq.pc \
+	      $(INCDIR_INSTALL)/zmq.h $(INCDIR_INSTALL)/zmq_utils.h
+
+# Debian's libzmq (header for the parity check, library for the reference
+# run and, later, interop peers). Installed only when missing.
+deps:
+	@if [ ! -f /usr/include/zmq.h ] || [ ! -e /usr/lib/x86_64-linux-gnu/libzmq.so.5 ]; then \
+	    echo "installing Debian's libzmq for reference checks"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y -qq libzmq3-dev >/dev/null; \
+	fi
+
+test: deps lint unit-tests build header-tests capi-tests install-test static-test reference-test
+	@echo "make test: all checks passed"
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+unit-tests:
+	$(CARGO) test
+
+header-tests: build
+	python3 capi-tests/header/check_constants.py include /usr/include/zmq.h
+	sh capi-tests/header/compile_check.sh include
+	python3 capi-tests/header/check_exports.py include $(STAGE)/libzmq.so.5
+
+$(BUILD)/capi/%: capi-tests/%.c capi-tests/testutil.h include/zmq.h build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_TEST) -DTEST_LIBDIR='"$(ABS_STAGE)"' -I include -o $@ $< \
+	    -L$(STAGE) -lzmq -Wl,-rpath,$(ABS_STAGE) -ldl -lpthread
+
+capi-tests: $(CAPI_BINS)
+	@set -e; for t in $(CAPI_BINS); do echo "== $$t"; $$t; done
+
+# The same tests against Debian's libzmq 4.3.4 (its own header, its own
+# library): a test expectation that libzmq does not meet is a wrong test.
+# Parts where libzmq crashes or knowingly differs are skipped there.
+$(BUILD)/capi-ref/%: capi-tests/%.c capi-tests/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_TEST) -o $@ $< -lzmq -ldl -lpthread
+
+reference-test: deps $(REF_BINS)
+	@set -e; for t in $(REF_BINS); do echo "== $$t (Debian libzmq)"; FERROZMQ_REFERENCE=1 $$t; done
+
+# Installs into a scratch prefix, builds a program with pkg-config against
+# it, and checks it runs on the installed library; then uninstalls.
+install-test: build
+	rm -rf $(BUILD)/install-test
+	$(MAKE) --no-print-directory install PREFIX=/usr/local DESTDIR=$(abspath $(BUILD))/install-test
+	sh capi-tests/install_test.sh $(abspath $(BUILD))/install-test/usr/local
+	$(MAKE) --no-print-directory uninstall PREFIX=/usr/local DESTDIR=$(abspath $(BUILD))/install-test
+	@test -z "$$(find $(BUILD)/install-test -type f -o -type l)" || \
+	    { echo "uninstall left files behind"; find $(BUILD)/install-test -type f -o -type l; exit 1; }
+	@echo "install-test: 1 passed, 0 failed"
+
+static-test: build
+	@mkdir -p $(BUILD)/static
+	$(CC) $(CFLAGS_TEST) -DTEST_STATIC -I include -o $(BUILD)/static/test_static \
+	    capi-tests/test_version.c $(STAGE)/libzmq.a $(LIBS_PRIVATE)
+	$(BUILD)/static/test_static
+
+DEMO_PREFIX := $(abspath $(BUILD))/demo-prefix
+
+demo: build
+	@$(MAKE) --no-print-directory install PREFIX=$(DEMO_PREFIX) >/dev/null
+	@mkdir -p $(BUILD)/demo
+	$(CC) -std=c99 -Wall -O2 -o $(BUILD)/demo/hello_ferrozmq c-examples/hello_ferrozmq.c \
+	    $$(PKG_CONFIG_PATH=$(DEMO_PREFIX)/lib/pkgconfig $(PKG_CONFIG) --cflags --libs libzmq) \
+	    -Wl,-rpath,$(DEMO_PREFIX)/lib
+	@echo "== running on $$(ldd $(BUILD)/demo/hello_ferrozmq | grep -o "/[^ ]*libzmq.so[^ ]*")"
+	$(BUILD)/demo/hello_ferrozmq
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)
