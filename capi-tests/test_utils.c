@@ -68,11 +68,13 @@ static void test_stopwatch(void)
 
 static int thread_ran;
 static pthread_t thread_id;
+static char thread_name[32];
 
 static void thread_body(void *arg)
 {
     thread_ran = *(int *) arg;
     thread_id = pthread_self();
+    pthread_getname_np(thread_id, thread_name, sizeof thread_name);
 }
 
 static void test_threads(void)
@@ -83,6 +85,7 @@ static void test_threads(void)
     zmq_threadclose(thread);
     CHECK(thread_ran == 7);
     CHECK(!pthread_equal(thread_id, pthread_self()));
+    CHECK(strcmp(thread_name, "ZMQapp") == 0);
     FERROZMQ_ONLY {
         CHECK_NULL_ERR(zmq_threadstart(NULL, NULL), EINVAL);
         zmq_threadclose(NULL);
