@@ -68,7 +68,7 @@ impl State {
         if let Some(interval) = interval {
             timer.interval = interval;
         }
-        self.arm(now + timer.interval, timer);
+        self.arm(deadline(now, timer.interval), timer);
         Ok(())
     }
 
@@ -99,6 +99,13 @@ fn millis(ms: usize) -> Duration {
     Duration::from_millis(ms as u64)
 }
 
+/// `now + interval`, saturating: an absurd interval (SIZE_MAX ms) means
+/// "practically never", where libzmq's clock arithmetic wraps around.
+fn deadline(now: Instant, interval: Duration) -> Instant {
+    now.checked_add(interval)
+        .unwrap_or_else(|| now + Duration::from_secs(u32::MAX as u64))
+}
+
 impl Timers {
     pub fn new() -> Timers {
         Timers::default()
@@ -114,7 +121,7 @@ impl Timers {
             handler,
             arg,
         };
-        st.arm(Instant::now() + timer.interval, timer);
+        st.arm(deadline(Instant::now(), timer.interval), timer);
         timer.id
     }
 
@@ -145,7 +152,7 @@ impl Timers {
             Some(((due, _), _)) => {
                 let left = due.saturating_duration_since(Instant::now());
                 // Round up so a caller sleeping this long finds it due.
-                left.as_micros().div_ceil(1000) as i64
+                left.as_micros().div_ceil(1000).min(i64::MAX as u128) as i64
             }
             None => -1,
         }
@@ -179,7 +186,7 @@ impl Timers {
             // interval.
             let timer = st.running[i];
             if !st.cancelled.remove(&timer.id) {
-                st.arm(now + timer.interval, timer);
+                st.arm(deadline(now, timer.interval), timer);
             }
         }
         self.state.lock().running.clear();
@@ -219,6 +226,14 @@ mod tests {
         t.cancel(b).unwrap();
         assert_eq!(t.timeout(), -1);
         assert_eq!(t.reset(b), Err(Errno::EINVAL));
+    }
+
+    #[test]
+    fn absurd_intervals_do_not_overflow() {
+        let t = Timers::new();
+        t.add(usize::MAX, bump, std::ptr::null_mut());
+        assert!(t.timeout() > 1_000_000);
+        t.execute();
     }
 
     #[test]
