@@ -26,6 +26,8 @@ impl Errno {
     pub const EMFILE: Errno = Errno(libc::EMFILE);
     pub const ENOTSUP: Errno = Errno(libc::ENOTSUP);
     pub const ENOTSOCK: Errno = Errno(libc::ENOTSOCK);
+    pub const EPROTONOSUPPORT: Errno = Errno(libc::EPROTONOSUPPORT);
+    pub const EADDRINUSE: Errno = Errno(libc::EADDRINUSE);
     pub const EHOSTUNREACH: Errno = Errno(libc::EHOSTUNREACH);
     pub const EFSM: Errno = Errno(HAUSNUMERO + 51);
     pub const ENOCOMPATPROTO: Errno = Errno(HAUSNUMERO + 52);

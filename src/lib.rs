@@ -6,9 +6,14 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
+pub mod command;
 pub mod ctx;
 pub mod errno;
 pub mod ffi;
 pub mod msg;
+pub mod pattern;
+pub mod pipe;
 pub mod poll;
+pub mod signal;
+pub mod socket;
 pub mod util;

@@ -1,16 +1,42 @@
-//! The context: options, state, and (with the core-messaging work) the
-//! socket table, inproc endpoints and I/O threads.
+//! The context: options, the socket table, inproc endpoints and
+//! termination.
 
 pub mod options;
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
+use std::any::Any;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::command::{Command, MailboxSender};
 use crate::errno::{Errno, Result};
+use crate::pipe::PipeEnd;
 pub use options::{CtxOptions, MSG_T_SIZE, SOCKET_LIMIT};
+
+/// An inproc name and the socket bound to it.
+struct Bound {
+    socket: u64,
+    mailbox: MailboxSender,
+    hwms: (i32, i32),
+}
+
+#[derive(Default)]
+struct State {
+    sockets: HashMap<u64, MailboxSender>,
+    next_socket: u64,
+    endpoints: HashMap<String, Bound>,
+    /// Connections to inproc names not bound yet: the binder's pipe ends.
+    pending: HashMap<String, Vec<PipeEnd>>,
+    /// Closed socket handles, kept so that late calls through them fail
+    /// cleanly (ENOTSOCK) instead of touching freed memory; freed with the
+    /// context.
+    graveyard: Vec<Box<dyn Any + Send>>,
+}
 
 pub struct Ctx {
     options: Mutex<CtxOptions>,
+    state: Mutex<State>,
+    all_closed: Condvar,
     shut_down: AtomicBool,
 }
 
@@ -18,6 +44,8 @@ impl Ctx {
     pub fn new() -> Ctx {
         Ctx {
             options: Mutex::new(CtxOptions::default()),
+            state: Mutex::new(State::default()),
+            all_closed: Condvar::new(),
             shut_down: AtomicBool::new(false),
         }
     }
@@ -46,20 +74,108 @@ impl Ctx {
         }
     }
 
-    /// `zmq_ctx_shutdown`: from now on blocking calls and new sockets fail
-    /// with ETERM.
+    /// IPV6 and BLOCKY, which seed new sockets' options.
+    pub fn socket_defaults(&self) -> (bool, bool) {
+        let o = self.options.lock();
+        (o.ipv6, o.blocky)
+    }
+
+    /// Adds a socket; EMFILE past MAX_SOCKETS, ETERM after shutdown.
+    pub fn register_socket(&self, mailbox: MailboxSender) -> Result<u64> {
+        let max = self.options.lock().max_sockets as usize;
+        let mut st = self.state.lock();
+        if self.is_shut_down() {
+            return Err(Errno::ETERM);
+        }
+        if st.sockets.len() >= max {
+            return Err(Errno::EMFILE);
+        }
+        st.next_socket += 1;
+        let id = st.next_socket;
+        st.sockets.insert(id, mailbox);
+        Ok(id)
+    }
+
+    pub fn unregister_socket(&self, id: u64) {
+        let mut st = self.state.lock();
+        st.sockets.remove(&id);
+        if st.sockets.is_empty() {
+            self.all_closed.notify_all();
+        }
+    }
+
+    /// Keeps a closed socket's handle until the context goes.
+    pub fn bury(&self, handle: Box<dyn Any + Send>) {
+        self.state.lock().graveyard.push(handle);
+    }
+
+    /// `zmq_ctx_shutdown`: blocking calls and new sockets fail with ETERM.
     pub fn shutdown(&self) {
-        self.shut_down.store(true, Ordering::Release);
+        let st = self.state.lock();
+        if !self.shut_down.swap(true, Ordering::AcqRel) {
+            for mailbox in st.sockets.values() {
+                mailbox.send(Command::Stop);
+            }
+        }
     }
 
     pub fn is_shut_down(&self) -> bool {
         self.shut_down.load(Ordering::Acquire)
     }
 
-    /// `zmq_ctx_term`, after the handle was unregistered: shuts down and
-    /// waits for the context's sockets to be closed.
+    /// `zmq_ctx_term`, after the handle was unregistered: shuts down, then
+    /// waits until every socket is closed.
     pub fn terminate(&self) {
         self.shutdown();
+        let mut st = self.state.lock();
+        while !st.sockets.is_empty() {
+            self.all_closed.wait(&mut st);
+        }
+        st.pending.clear();
+    }
+
+    /// Binds an inproc name; returns pipes of connections made before.
+    pub fn inproc_bind(
+        &self,
+        name: &str,
+        socket: u64,
+        mailbox: MailboxSender,
+        hwms: (i32, i32),
+    ) -> Result<Vec<PipeEnd>> {
+        let mut st = self.state.lock();
+        if st.endpoints.contains_key(name) {
+            return Err(Errno::EADDRINUSE);
+        }
+        st.endpoints.insert(
+            name.to_string(),
+            Bound {
+                socket,
+                mailbox,
+                hwms,
+            },
+        );
+        Ok(st.pending.remove(name).unwrap_or_default())
+    }
+
+    pub fn inproc_unbind(&self, name: &str, socket: u64) {
+        let mut st = self.state.lock();
+        if st.endpoints.get(name).is_some_and(|b| b.socket == socket) {
+            st.endpoints.remove(name);
+        }
+    }
+
+    /// Connects to an inproc name, bound or not yet: returns the
+    /// connector's pipe end; the other end goes to the binder now or when
+    /// it binds.
+    pub fn inproc_connect(&self, name: &str, endpoint: &str, hwms: (i32, i32)) -> PipeEnd {
+        let mut st = self.state.lock();
+        let binder = st.endpoints.get(name).map(|b| b.hwms);
+        let (mine, theirs) = crate::socket::inproc_pair(endpoint, hwms, binder);
+        match st.endpoints.get(name) {
+            Some(b) => b.mailbox.send(Command::Attach(Box::new(theirs))),
+            None => st.pending.entry(name.to_string()).or_default().push(theirs),
+        }
+        mine
     }
 }
 

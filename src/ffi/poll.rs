@@ -2,28 +2,135 @@
 
 use std::ffi::{c_int, c_long, c_short, c_void};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use super::socket::with_socket;
 use super::{guard, int_call, not_built, ptr_call, zmq_poller_event_t, zmq_pollitem_t};
 use crate::errno::{set_errno, Errno, Result};
 use crate::poll::timers::Timers;
 use crate::util::handles::Registry;
 
-/// Checks shared by zmq_poll and zmq_ppoll; Ok(Some(n)) is a final answer.
-fn poll_args(items: *mut zmq_pollitem_t, nitems: c_int, timeout: c_long) -> Result<Option<c_int>> {
+const ZMQ_POLLIN: c_short = 1;
+const ZMQ_POLLOUT: c_short = 2;
+const ZMQ_POLLERR: c_short = 4;
+const ZMQ_POLLPRI: c_short = 8;
+
+/// zmq_poll and zmq_ppoll: level-triggered readiness of sockets and file
+/// descriptors. Sockets are waited on through their ZMQ_FD, but their
+/// ZMQ_EVENTS is what counts, re-read on every pass, so the edge-triggered
+/// fd never loses an event and spurious wake-ups stay hidden.
+fn poll(
+    items: *mut zmq_pollitem_t,
+    nitems: c_int,
+    timeout: c_long,
+    sigmask: *const libc::sigset_t,
+) -> Result<c_int> {
     if nitems < 0 {
         return Err(Errno::EINVAL);
     }
     if nitems == 0 {
         // Nothing to wait for: libzmq just sleeps for the timeout.
         if timeout > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(timeout as u64));
+            std::thread::sleep(Duration::from_millis(timeout as u64));
         }
-        return Ok(Some(0));
+        return Ok(0);
     }
     if items.is_null() {
         return Err(Errno::EFAULT);
     }
-    Ok(None)
+    // SAFETY: items points at nitems poll items, per zmq_poll(3).
+    let items = unsafe { std::slice::from_raw_parts_mut(items, nitems as usize) };
+    let mut fds = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let (fd, events) = if item.socket.is_null() {
+            let mut ev = 0;
+            if item.events & ZMQ_POLLIN != 0 {
+                ev |= libc::POLLIN;
+            }
+            if item.events & ZMQ_POLLOUT != 0 {
+                ev |= libc::POLLOUT;
+            }
+            if item.events & ZMQ_POLLPRI != 0 {
+                ev |= libc::POLLPRI;
+            }
+            (item.fd, ev)
+        } else {
+            (with_socket(item.socket, |s| Ok(s.fd()))?, libc::POLLIN)
+        };
+        fds.push(libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        });
+    }
+    let deadline = (timeout > 0).then(|| Instant::now() + Duration::from_millis(timeout as u64));
+    let mut first = true;
+    loop {
+        let wait = if first {
+            Some(Duration::ZERO)
+        } else {
+            deadline.map(|d| d.saturating_duration_since(Instant::now()))
+        };
+        let ts = wait.map(|w| libc::timespec {
+            tv_sec: w.as_secs() as libc::time_t,
+            tv_nsec: w.subsec_nanos() as libc::c_long,
+        });
+        let ts_ptr = ts
+            .as_ref()
+            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+        // SAFETY: fds is a valid array of fds.len() pollfds; ts_ptr and
+        // sigmask are null or valid for the call.
+        let rc =
+            unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ts_ptr, sigmask) };
+        if rc < 0 {
+            let err = std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EINTR);
+            return Err(Errno(err));
+        }
+        let mut ready = 0;
+        for (item, pfd) in items.iter_mut().zip(&fds) {
+            item.revents = 0;
+            if item.socket.is_null() {
+                let r = pfd.revents;
+                if r & libc::POLLIN != 0 {
+                    item.revents |= ZMQ_POLLIN;
+                }
+                if r & libc::POLLOUT != 0 {
+                    item.revents |= ZMQ_POLLOUT;
+                }
+                if r & libc::POLLPRI != 0 {
+                    item.revents |= ZMQ_POLLPRI;
+                }
+                if r & !(libc::POLLIN | libc::POLLOUT | libc::POLLPRI) != 0 {
+                    item.revents |= ZMQ_POLLERR;
+                }
+            } else {
+                let events = with_socket(item.socket, |s| s.events())? as c_short;
+                item.revents = events & item.events & (ZMQ_POLLIN | ZMQ_POLLOUT);
+            }
+            if item.revents != 0 {
+                ready += 1;
+            }
+        }
+        if ready > 0 || timeout == 0 {
+            return Ok(ready);
+        }
+        if !first && deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(0);
+        }
+        first = false;
+    }
+}
+
+/// zmq_poll over items built in Rust (the proxy).
+pub(super) fn poll_items(items: &mut [zmq_pollitem_t], timeout: c_long) -> Result<c_int> {
+    poll(
+        items.as_mut_ptr(),
+        items.len() as c_int,
+        timeout,
+        std::ptr::null(),
+    )
 }
 
 #[no_mangle]
@@ -32,10 +139,7 @@ pub unsafe extern "C" fn zmq_poll(
     nitems: c_int,
     timeout: c_long,
 ) -> c_int {
-    int_call(|| match poll_args(items, nitems, timeout)? {
-        Some(n) => Ok(n),
-        None => not_built(),
-    })
+    int_call(|| poll(items, nitems, timeout, std::ptr::null()))
 }
 
 #[no_mangle]
@@ -43,12 +147,9 @@ pub unsafe extern "C" fn zmq_ppoll(
     items: *mut zmq_pollitem_t,
     nitems: c_int,
     timeout: c_long,
-    _sigmask: *const libc::sigset_t,
+    sigmask: *const libc::sigset_t,
 ) -> c_int {
-    int_call(|| match poll_args(items, nitems, timeout)? {
-        Some(n) => Ok(n),
-        None => not_built(),
-    })
+    int_call(|| poll(items, nitems, timeout, sigmask))
 }
 
 // The draft poller is not built yet: creation fails, and every other call

@@ -1,40 +1,199 @@
 //! Proxies: zmq_proxy, zmq_proxy_steerable, zmq_device.
 //!
-//! Not built yet (see docs/STATUS.md): argument checks as libzmq, then
-//! ENOTSUP.
+//! Whole messages move from frontend to backend and back, each part copied
+//! to the capture socket if there is one. Steering follows libzmq 4.3.5:
+//! PAUSE, RESUME, TERMINATE (a REP control socket gets an empty reply),
+//! STATISTICS (eight native-endian uint64 frames, counting parts), and
+//! anything else is ignored.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{c_int, c_short, c_void};
 
-use super::{int_call, not_built};
+use super::int_call;
+use super::poll::poll_items;
+use super::socket::with_socket;
+use super::zmq_pollitem_t;
 use crate::errno::{Errno, Result};
+use crate::pattern::kind;
+use crate::socket::{DONTWAIT, POLLIN, POLLOUT, SNDMORE};
 
-fn proxy(frontend: *mut c_void, backend: *mut c_void) -> Result<c_int> {
-    if frontend.is_null() || backend.is_null() {
+#[derive(Default)]
+struct Counters {
+    msgs_in: u64,
+    bytes_in: u64,
+    msgs_out: u64,
+    bytes_out: u64,
+}
+
+fn events(s: *mut c_void) -> Result<i32> {
+    with_socket(s, |sock| sock.events())
+}
+
+/// Moves one whole message from `from` to `to`.
+fn forward(
+    from: *mut c_void,
+    to: *mut c_void,
+    capture: *mut c_void,
+    from_stats: &mut Counters,
+    to_stats: &mut Counters,
+) -> Result<()> {
+    loop {
+        let mut msg = with_socket(from, |s| s.recv(DONTWAIT))?;
+        let more = msg.more();
+        let flags = if more { SNDMORE } else { 0 };
+        let len = msg.len() as u64;
+        from_stats.msgs_in += 1;
+        from_stats.bytes_in += len;
+        if !capture.is_null() {
+            let copy = msg.share();
+            with_socket(capture, |s| s.send(copy, flags).map_err(|(e, _)| e))?;
+        }
+        with_socket(to, |s| s.send(msg, flags).map_err(|(e, _)| e))?;
+        to_stats.msgs_out += 1;
+        to_stats.bytes_out += len;
+        if !more {
+            return Ok(());
+        }
+    }
+}
+
+enum Control {
+    Continue,
+    Terminate,
+}
+
+fn control(ctl: *mut c_void, paused: &mut bool, stats: [&Counters; 2]) -> Result<Control> {
+    let (cmd, is_rep) = with_socket(ctl, |s| {
+        let msg = s.recv(DONTWAIT)?;
+        let mut more = msg.more();
+        // A multipart command is not a command: drain and ignore it.
+        while more {
+            more = s.recv(DONTWAIT)?.more();
+        }
+        let valid = !msg.more();
+        Ok((valid.then(|| msg.data().to_vec()), s.kind() == kind::REP))
+    })?;
+    let reply_empty = |ctl| -> Result<()> {
+        if is_rep {
+            with_socket(ctl, |s| {
+                s.send(crate::msg::Msg::new(), 0).map_err(|(e, _)| e)
+            })?;
+        }
+        Ok(())
+    };
+    match cmd.as_deref() {
+        Some(b"PAUSE") => *paused = true,
+        Some(b"RESUME") => *paused = false,
+        Some(b"TERMINATE") => {
+            reply_empty(ctl)?;
+            return Ok(Control::Terminate);
+        }
+        Some(b"STATISTICS") => {
+            let values = stats
+                .iter()
+                .flat_map(|c| [c.msgs_in, c.bytes_in, c.msgs_out, c.bytes_out]);
+            let values: Vec<u64> = values.collect();
+            with_socket(ctl, |s| {
+                for (i, v) in values.iter().enumerate() {
+                    let part = crate::msg::Msg::from_slice(&v.to_ne_bytes())?;
+                    let flags = if i + 1 < values.len() { SNDMORE } else { 0 };
+                    s.send(part, flags).map_err(|(e, _)| e)?;
+                }
+                Ok(())
+            })?;
+            return Ok(Control::Continue);
+        }
+        _ => {}
+    }
+    reply_empty(ctl)?;
+    Ok(Control::Continue)
+}
+
+fn item(socket: *mut c_void, events: i32) -> zmq_pollitem_t {
+    zmq_pollitem_t {
+        socket,
+        fd: 0,
+        events: events as c_short,
+        revents: 0,
+    }
+}
+
+fn proxy(
+    fe: *mut c_void,
+    be: *mut c_void,
+    capture: *mut c_void,
+    ctl: *mut c_void,
+) -> Result<c_int> {
+    if fe.is_null() || be.is_null() {
         return Err(Errno::EFAULT);
     }
-    not_built()
+    let (mut fe_stats, mut be_stats) = (Counters::default(), Counters::default());
+    let mut paused = false;
+    loop {
+        let fe_ev = events(fe)?;
+        let be_ev = if fe == be { fe_ev } else { events(be)? };
+        if !paused {
+            if fe_ev & POLLIN != 0 && be_ev & POLLOUT != 0 {
+                forward(fe, be, capture, &mut fe_stats, &mut be_stats)?;
+                continue;
+            }
+            if fe != be && be_ev & POLLIN != 0 && fe_ev & POLLOUT != 0 {
+                forward(be, fe, capture, &mut be_stats, &mut fe_stats)?;
+                continue;
+            }
+        }
+        if !ctl.is_null() && events(ctl)? & POLLIN != 0 {
+            if let Control::Terminate = control(ctl, &mut paused, [&fe_stats, &be_stats])? {
+                return Ok(0);
+            }
+            continue;
+        }
+        // Nothing to move now: wait for input that has somewhere to go, or
+        // for room where input is waiting.
+        let mut items = Vec::with_capacity(3);
+        if !paused {
+            let interest = |other: i32| {
+                (if other & POLLOUT != 0 { POLLIN } else { 0 })
+                    | (if other & POLLIN != 0 { POLLOUT } else { 0 })
+            };
+            items.push(item(fe, interest(be_ev)));
+            if fe != be {
+                items.push(item(be, interest(fe_ev)));
+            }
+        }
+        if !ctl.is_null() {
+            items.push(item(ctl, POLLIN));
+        }
+        poll_items(&mut items, -1)?;
+    }
 }
 
 #[no_mangle]
 pub extern "C" fn zmq_proxy(
     frontend: *mut c_void,
     backend: *mut c_void,
-    _capture: *mut c_void,
+    capture: *mut c_void,
 ) -> c_int {
-    int_call(|| proxy(frontend, backend))
+    int_call(|| proxy(frontend, backend, capture, std::ptr::null_mut()))
 }
 
 #[no_mangle]
 pub extern "C" fn zmq_proxy_steerable(
     frontend: *mut c_void,
     backend: *mut c_void,
-    _capture: *mut c_void,
-    _control: *mut c_void,
+    capture: *mut c_void,
+    control: *mut c_void,
 ) -> c_int {
-    int_call(|| proxy(frontend, backend))
+    int_call(|| proxy(frontend, backend, capture, control))
 }
 
 #[no_mangle]
 pub extern "C" fn zmq_device(_kind: c_int, frontend: *mut c_void, backend: *mut c_void) -> c_int {
-    int_call(|| proxy(frontend, backend))
+    int_call(|| {
+        proxy(
+            frontend,
+            backend,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    })
 }

@@ -1,0 +1,19 @@
+//! Commands sent to a socket's mailbox by its peers and its context.
+
+use crate::pipe::PipeEnd;
+
+pub enum Command {
+    /// Messages arrived on a pipe whose reader had gone idle.
+    ActivateRead(u64),
+    /// A full pipe drained enough to take messages again.
+    ActivateWrite(u64),
+    /// The peer closed its end of the pipe.
+    PipeTerm(u64),
+    /// A new pipe from a connecting peer (inproc bind side).
+    Attach(Box<PipeEnd>),
+    /// The context is terminating: blocking calls return ETERM.
+    Stop,
+}
+
+pub type Mailbox = crate::signal::Mailbox<Command>;
+pub type MailboxSender = crate::signal::MailboxSender<Command>;

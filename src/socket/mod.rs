@@ -1,0 +1,417 @@
+//! The socket core: options, endpoints, blocking send and receive, and the
+//! commands peers and the context send.
+//!
+//! A socket is driven by whichever application thread calls it. It sleeps
+//! only on its own mailbox (the eventfd that is ZMQ_FD), woken by commands:
+//! a pipe got messages or room, a peer attached or left, the context is
+//! terminating.
+
+pub mod endpoint;
+pub mod options;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::command::{Command, Mailbox};
+use crate::ctx::Ctx;
+use crate::errno::{Errno, Result};
+use crate::msg::Msg;
+use crate::pattern::{self, Pattern};
+use crate::pipe::{self, combined_hwm, PipeEnd, PipeId, Pipes};
+use crate::signal::Wait;
+use endpoint::{Endpoint, Transport};
+use options::{Options, SetEffect};
+
+pub const DONTWAIT: i32 = 1;
+pub const SNDMORE: i32 = 2;
+pub const POLLIN: i32 = 1;
+pub const POLLOUT: i32 = 2;
+
+// Options the socket answers itself.
+const OPT_RCVMORE: i32 = 13;
+const OPT_FD: i32 = 14;
+const OPT_EVENTS: i32 = 15;
+
+pub struct Socket {
+    kind: i32,
+    options: Options,
+    ctx: Arc<Ctx>,
+    id: u64,
+    mailbox: Mailbox,
+    pipes: Pipes,
+    pattern: Box<dyn Pattern>,
+    rcvmore: bool,
+    /// The context is terminating: everything but close fails with ETERM.
+    stopped: bool,
+    /// inproc names this socket bound.
+    bound: Vec<String>,
+}
+
+fn deadline(timeout_ms: i32) -> Option<Instant> {
+    (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64))
+}
+
+impl Socket {
+    /// A new socket of `kind` registered with `ctx` (EMFILE past
+    /// MAX_SOCKETS, ETERM once the context shuts down).
+    pub fn new(ctx: Arc<Ctx>, kind: i32) -> Result<Socket> {
+        let pattern = pattern::new(kind).ok_or(Errno::EINVAL)?;
+        let mailbox = Mailbox::new()?;
+        let id = ctx.register_socket(mailbox.sender())?;
+        let (ipv6, blocky) = ctx.socket_defaults();
+        Ok(Socket {
+            kind,
+            options: Options::new(kind, ipv6, blocky),
+            ctx,
+            id,
+            mailbox,
+            pipes: Pipes::default(),
+            pattern,
+            rcvmore: false,
+            stopped: false,
+            bound: Vec::new(),
+        })
+    }
+
+    pub fn kind(&self) -> i32 {
+        self.kind
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    pub fn context(&self) -> Arc<Ctx> {
+        self.ctx.clone()
+    }
+
+    fn check_alive(&mut self) -> Result<()> {
+        self.process_commands()?;
+        Ok(())
+    }
+
+    /// Handles every queued command; Ok(true) if there was any. ETERM once
+    /// the context is terminating.
+    fn process_commands(&mut self) -> Result<bool> {
+        let mut any = false;
+        while let Some(cmd) = self.mailbox.recv() {
+            any = true;
+            self.handle(cmd);
+        }
+        self.reap();
+        if self.stopped {
+            return Err(Errno::ETERM);
+        }
+        Ok(any)
+    }
+
+    fn handle(&mut self, cmd: Command) {
+        match cmd {
+            Command::ActivateRead(token) => {
+                if let Some(id) = self.pipes.by_token(token) {
+                    self.pattern
+                        .read_activated(&mut self.pipes, id, &self.options);
+                }
+            }
+            Command::ActivateWrite(token) => {
+                if let Some(id) = self.pipes.by_token(token) {
+                    self.pattern
+                        .write_activated(&mut self.pipes, id, &self.options);
+                }
+            }
+            Command::PipeTerm(token) => {
+                if let Some(id) = self.pipes.by_token(token) {
+                    if self.pipes.get_mut(id).drained_and_gone() {
+                        self.pipes.mark_gone(id);
+                    } else {
+                        // Let the reader take what is left; it then finds
+                        // the pipe gone.
+                        self.pattern
+                            .read_activated(&mut self.pipes, id, &self.options);
+                    }
+                }
+            }
+            Command::Attach(end) => self.attach_bound(*end),
+            Command::Stop => self.stopped = true,
+        }
+    }
+
+    /// Removes pipes the pattern found gone.
+    fn reap(&mut self) {
+        loop {
+            let gone = self.pipes.take_gone();
+            if gone.is_empty() {
+                return;
+            }
+            for id in gone {
+                self.remove_pipe(id);
+            }
+        }
+    }
+
+    fn remove_pipe(&mut self, id: PipeId) {
+        if self.pipes.contains(id) {
+            self.pattern.terminated(&mut self.pipes, id);
+            if let Some(end) = self.pipes.remove(id) {
+                end.terminate();
+            }
+        }
+    }
+
+    fn attach(&mut self, mut end: PipeEnd) {
+        end.attach(&self.mailbox.sender(), &self.options.routing_id);
+        let id = self.pipes.insert(end);
+        self.pattern.attach(&mut self.pipes, id, &self.options);
+        self.reap();
+    }
+
+    /// A pipe from a peer that connected to one of our inproc names: now
+    /// both sides' HWMs are known.
+    fn attach_bound(&mut self, end: PipeEnd) {
+        let (peer_snd, peer_rcv) = end.peer_hwms();
+        end.set_out_limit(combined_hwm(self.options.sndhwm, peer_rcv));
+        end.set_in_limit(combined_hwm(peer_snd, self.options.rcvhwm));
+        self.attach(end);
+    }
+
+    /// Sleeps until a command arrives (Ok), the deadline passes (EAGAIN),
+    /// a signal interrupts (EINTR) or the context terminates (ETERM).
+    fn wait(&mut self, deadline: Option<Instant>) -> Result<()> {
+        if self.process_commands()? {
+            return Ok(());
+        }
+        match self.mailbox.wait(deadline)? {
+            Wait::Signalled => {
+                self.process_commands()?;
+                Ok(())
+            }
+            Wait::TimedOut => Err(Errno::EAGAIN),
+        }
+    }
+
+    /// Sends one part. On failure the caller keeps the message.
+    pub fn send(&mut self, mut msg: Msg, flags: i32) -> std::result::Result<(), (Errno, Msg)> {
+        if let Err(e) = self.check_alive() {
+            return Err((e, msg));
+        }
+        msg.set_more(flags & SNDMORE != 0);
+        let timeout = self.options.sndtimeo;
+        let nonblocking = flags & DONTWAIT != 0 || timeout == 0;
+        let deadline = deadline(timeout);
+        loop {
+            let result = self.pattern.send(&mut self.pipes, msg, &self.options);
+            self.reap();
+            match result {
+                Ok(()) => return Ok(()),
+                Err((Errno::EAGAIN, back)) if !nonblocking => {
+                    msg = back;
+                    if let Err(e) = self.wait(deadline) {
+                        return Err((e, msg));
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Receives one part.
+    pub fn recv(&mut self, flags: i32) -> Result<Msg> {
+        self.check_alive()?;
+        let timeout = self.options.rcvtimeo;
+        let nonblocking = flags & DONTWAIT != 0 || timeout == 0;
+        let deadline = deadline(timeout);
+        loop {
+            let result = self.pattern.recv(&mut self.pipes, &self.options);
+            self.reap();
+            match result {
+                Ok(msg) => {
+                    self.rcvmore = msg.more();
+                    return Ok(msg);
+                }
+                Err(Errno::EAGAIN) if !nonblocking => self.wait(deadline)?,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// ZMQ_EVENTS: processes pending commands, then reports readiness.
+    pub fn events(&mut self) -> Result<i32> {
+        self.check_alive()?;
+        let mut events = 0;
+        if self.pattern.has_in(&mut self.pipes, &self.options) {
+            events |= POLLIN;
+        }
+        if self.pattern.has_out(&mut self.pipes, &self.options) {
+            events |= POLLOUT;
+        }
+        self.reap();
+        Ok(events)
+    }
+
+    /// ZMQ_FD.
+    pub fn fd(&self) -> i32 {
+        self.mailbox.fd()
+    }
+
+    /// `value` is None for a NULL optval (some options treat (NULL, 0)
+    /// and ("", 0) differently).
+    pub fn set_option(&mut self, option: i32, value: Option<&[u8]>) -> Result<()> {
+        self.check_alive()?;
+        match self.options.set_value(option, value)? {
+            SetEffect::Stored => {}
+            SetEffect::HwmChanged => self.update_hwms(),
+            SetEffect::Subscribe(topic) => {
+                self.pattern
+                    .subscribe(&mut self.pipes, &topic, true, &self.options)?
+            }
+            SetEffect::Unsubscribe(topic) => {
+                self.pattern
+                    .subscribe(&mut self.pipes, &topic, false, &self.options)?
+            }
+        }
+        self.reap();
+        Ok(())
+    }
+
+    /// SNDHWM/RCVHWM apply to existing pipes too.
+    fn update_hwms(&mut self) {
+        let ids: Vec<PipeId> = self.pipes.ids().collect();
+        for id in ids {
+            let end = self.pipes.get(id);
+            let (peer_snd, peer_rcv) = end.peer_hwms();
+            end.set_out_limit(combined_hwm(self.options.sndhwm, peer_rcv));
+            end.set_in_limit(combined_hwm(peer_snd, self.options.rcvhwm));
+        }
+    }
+
+    /// Writes the option into `buf`; returns the length used.
+    pub fn get_option(&mut self, option: i32, buf: &mut [u8]) -> Result<usize> {
+        self.check_alive()?;
+        let int = match option {
+            OPT_RCVMORE => self.rcvmore as i32,
+            OPT_FD => self.fd(),
+            OPT_EVENTS => self.events()?,
+            _ => return self.options.get(option, buf),
+        };
+        // These three take any buffer of at least an int and zero the
+        // rest, as libzmq does.
+        if buf.len() < 4 {
+            return Err(Errno::EINVAL);
+        }
+        buf.fill(0);
+        buf[..4].copy_from_slice(&int.to_ne_bytes());
+        Ok(4)
+    }
+
+    pub fn bind(&mut self, endpoint: &str) -> Result<()> {
+        self.check_alive()?;
+        let ep = Endpoint::parse(endpoint, self.kind)?;
+        match ep.transport {
+            Transport::Inproc => {
+                let pending = self.ctx.inproc_bind(
+                    ep.address,
+                    self.id,
+                    self.mailbox.sender(),
+                    (self.options.sndhwm, self.options.rcvhwm),
+                )?;
+                self.bound.push(ep.address.to_string());
+                for end in pending {
+                    self.attach_bound(end);
+                }
+                self.options.last_endpoint = endpoint.to_string();
+                Ok(())
+            }
+            _ => Err(Errno::ENOTSUP),
+        }
+    }
+
+    pub fn connect(&mut self, endpoint: &str) -> Result<()> {
+        self.check_alive()?;
+        let ep = Endpoint::parse(endpoint, self.kind)?;
+        match ep.transport {
+            Transport::Inproc => {
+                let mut mine = self.ctx.inproc_connect(
+                    ep.address,
+                    endpoint,
+                    (self.options.sndhwm, self.options.rcvhwm),
+                );
+                // CONNECT_ROUTING_ID names this one connection only.
+                mine.set_assigned_routing_id(self.options.connect_routing_id.take());
+                self.attach(mine);
+                self.options.last_endpoint = endpoint.to_string();
+                Ok(())
+            }
+            _ => Err(Errno::ENOTSUP),
+        }
+    }
+
+    /// zmq_unbind and zmq_disconnect: libzmq runs the same routine for
+    /// both, so either undoes either.
+    pub fn term_endpoint(&mut self, endpoint: &str) -> Result<()> {
+        self.check_alive()?;
+        let ep = Endpoint::parse(endpoint, self.kind)?;
+        if ep.transport != Transport::Inproc {
+            return Err(Errno::ENOENT);
+        }
+        if let Some(pos) = self.bound.iter().position(|b| b == ep.address) {
+            self.bound.remove(pos);
+            self.ctx.inproc_unbind(ep.address, self.id);
+            return Ok(());
+        }
+        let ids: Vec<PipeId> = self
+            .pipes
+            .ids()
+            .filter(|&id| self.pipes.get(id).endpoint() == endpoint)
+            .collect();
+        if ids.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        for id in ids {
+            self.remove_pipe(id);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Socket {
+    /// zmq_close: peers learn the pipes are gone (they may still read what
+    /// was sent), names are released, and the context stops waiting for
+    /// this socket.
+    fn drop(&mut self) {
+        let ids: Vec<PipeId> = self.pipes.ids().collect();
+        for id in ids {
+            if let Some(end) = self.pipes.remove(id) {
+                end.terminate();
+            }
+        }
+        for name in std::mem::take(&mut self.bound) {
+            self.ctx.inproc_unbind(&name, self.id);
+        }
+        self.ctx.unregister_socket(self.id);
+    }
+}
+
+/// Makes both ends of an inproc pipe between a connecting socket and a
+/// bound one (or one bound later).
+pub fn inproc_pair(
+    endpoint: &str,
+    connector: (i32, i32),
+    binder: Option<(i32, i32)>,
+) -> (PipeEnd, PipeEnd) {
+    let (c_snd, c_rcv) = connector;
+    // Until the binder is known, each direction is limited by the
+    // connector's own HWM (libzmq does the same); the binder completes the
+    // sums when it attaches.
+    let (to_binder, to_connector) = match binder {
+        Some((b_snd, b_rcv)) => (combined_hwm(c_snd, b_rcv), combined_hwm(b_snd, c_rcv)),
+        None => (c_snd.max(0) as u64, c_rcv.max(0) as u64),
+    };
+    let (mut mine, mut theirs) = pipe::pair(to_binder, to_connector);
+    mine.set_endpoint(endpoint);
+    theirs.set_endpoint(endpoint);
+    if let Some((b_snd, b_rcv)) = binder {
+        mine.set_peer_hwms(b_snd, b_rcv);
+    }
+    theirs.set_peer_hwms(c_snd, c_rcv);
+    (mine, theirs)
+}
