@@ -18,6 +18,7 @@ struct Bound {
     socket: u64,
     mailbox: MailboxSender,
     hwms: (i32, i32),
+    routing_id: Vec<u8>,
 }
 
 #[derive(Default)]
@@ -135,12 +136,15 @@ impl Ctx {
     }
 
     /// Binds an inproc name; returns pipes of connections made before.
+    /// `hwms` and `routing_id` are the binder's, as they are at bind time
+    /// (libzmq keeps that snapshot too).
     pub fn inproc_bind(
         &self,
         name: &str,
         socket: u64,
         mailbox: MailboxSender,
         hwms: (i32, i32),
+        routing_id: &[u8],
     ) -> Result<Vec<PipeEnd>> {
         let mut st = self.state.lock();
         if st.endpoints.contains_key(name) {
@@ -152,6 +156,7 @@ impl Ctx {
                 socket,
                 mailbox,
                 hwms,
+                routing_id: routing_id.to_vec(),
             },
         );
         Ok(st.pending.remove(name).unwrap_or_default())
@@ -169,7 +174,10 @@ impl Ctx {
     /// it binds.
     pub fn inproc_connect(&self, name: &str, endpoint: &str, hwms: (i32, i32)) -> PipeEnd {
         let mut st = self.state.lock();
-        let binder = st.endpoints.get(name).map(|b| b.hwms);
+        let binder = st
+            .endpoints
+            .get(name)
+            .map(|b| (b.hwms, b.routing_id.as_slice()));
         let (mine, theirs) = crate::socket::inproc_pair(endpoint, hwms, binder);
         match st.endpoints.get(name) {
             Some(b) => b.mailbox.send(Command::Attach(Box::new(theirs))),

@@ -331,6 +331,9 @@ pub unsafe extern "C" fn zmq_recviov(
         }
         // SAFETY: count points at the number of iovecs at iov.
         let max = unsafe { *count };
+        if max == 0 {
+            return Err(Errno::EINVAL);
+        }
         // SAFETY: as above.
         unsafe { *count = 0 };
         let mut read = 0;

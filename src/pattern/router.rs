@@ -18,6 +18,8 @@ use crate::socket::options::Options;
 pub struct Router {
     fq: FairQueue,
     by_id: HashMap<Vec<u8>, PipeId>,
+    /// Each identified pipe's routing id (the reverse of `by_id`).
+    names: HashMap<PipeId, Vec<u8>>,
     /// Pipes whose peer has not told its routing id yet.
     anonymous: Vec<PipeId>,
     next_auto_id: u32,
@@ -37,6 +39,7 @@ impl Default for Router {
         Router {
             fq: FairQueue::default(),
             by_id: HashMap::new(),
+            names: HashMap::new(),
             anonymous: Vec::new(),
             next_auto_id: u32::from_ne_bytes(seed),
             prefetched: None,
@@ -70,13 +73,14 @@ impl Router {
             }
             // Handover: the old peer loses the name and the connection.
             self.by_id.remove(&name);
+            self.names.remove(&old);
             self.fq.terminated(old);
             pipes.mark_gone(old);
             name
         } else {
             name
         };
-        pipes.get_mut(id).set_peer_routing_id(name.clone());
+        self.names.insert(id, name.clone());
         self.by_id.insert(name, id);
         self.fq.attach(id);
         true
@@ -156,7 +160,7 @@ impl Router {
             self.more_in = msg.more();
             return Ok(msg);
         }
-        let name = pipes.get(id).peer_routing_id().unwrap_or_default();
+        let name = self.names.get(&id).map_or(&[][..], Vec::as_slice);
         let mut frame = Msg::from_slice(name)?;
         frame.set_more(true);
         self.prefetched = Some(msg);
@@ -176,12 +180,12 @@ impl Pattern for Router {
         }
     }
 
-    fn terminated(&mut self, pipes: &mut Pipes, id: PipeId) {
+    fn terminated(&mut self, _pipes: &mut Pipes, id: PipeId) {
         self.anonymous.retain(|&p| p != id);
         self.fq.terminated(id);
-        if let Some(name) = pipes.get(id).peer_routing_id() {
-            if self.by_id.get(name) == Some(&id) {
-                self.by_id.remove(name);
+        if let Some(name) = self.names.remove(&id) {
+            if self.by_id.get(&name) == Some(&id) {
+                self.by_id.remove(&name);
             }
         }
         if self.current_out == Some(id) {

@@ -116,6 +116,7 @@ pub struct PipeEnd {
     peer_hwms: (i32, i32),
     /// CONNECT_ROUTING_ID: the name our ROUTER gives this peer.
     assigned_routing_id: Option<Vec<u8>>,
+    identity_sent: bool,
 }
 
 static NEXT_TOKEN: AtomicU64 = AtomicU64::new(1);
@@ -149,6 +150,7 @@ pub fn pair(a_to_b: u64, b_to_a: u64) -> (PipeEnd, PipeEnd) {
         endpoint: String::new(),
         peer_hwms: (0, 0),
         assigned_routing_id: None,
+        identity_sent: false,
     };
     (
         end(tx_ab, rx_ba, ab.clone(), ba.clone()),
@@ -162,7 +164,8 @@ impl PipeEnd {
     }
 
     /// Takes this end into use by the socket whose mailbox is given, and
-    /// sends our routing id to the peer as the pipe's first item.
+    /// sends our routing id to the peer as the pipe's first item (unless
+    /// it was sent for us already).
     pub fn attach(&mut self, mailbox: &MailboxSender, routing_id: &[u8]) {
         debug_assert!(!self.attached);
         self.attached = true;
@@ -172,11 +175,22 @@ impl PipeEnd {
         };
         let _ = self.inp.reader.set(me());
         let _ = self.out.writer.set(me());
+        self.send_identity(routing_id);
+        self.wake_reader();
+    }
+
+    /// Writes this end's routing id as its first item. The connecting side
+    /// of an inproc pipe does this for an already bound peer, so the peer's
+    /// id is known as soon as zmq_connect returns (as in libzmq).
+    pub fn send_identity(&mut self, routing_id: &[u8]) {
+        if self.identity_sent {
+            return;
+        }
+        self.identity_sent = true;
         let id = Msg::from_slice(routing_id).unwrap_or_default();
         if self.tx.send(Item::One(id)).is_err() {
             self.peer_gone = true;
         }
-        self.wake_reader();
     }
 
     /// Sets the limit of the direction we write (the binder knows both
@@ -193,11 +207,6 @@ impl PipeEnd {
     /// The peer's routing id, once its first item has been read.
     pub fn peer_routing_id(&self) -> Option<&[u8]> {
         self.peer_routing_id.as_deref()
-    }
-
-    /// Replaces the peer's routing id (ROUTER naming anonymous peers).
-    pub fn set_peer_routing_id(&mut self, id: Vec<u8>) {
-        self.peer_routing_id = Some(id);
     }
 
     /// Reads the peer's routing id if it is there; true once known.

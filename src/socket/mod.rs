@@ -313,6 +313,7 @@ impl Socket {
                     self.id,
                     self.mailbox.sender(),
                     (self.options.sndhwm, self.options.rcvhwm),
+                    &self.options.routing_id,
                 )?;
                 self.bound.push(ep.address.to_string());
                 for end in pending {
@@ -396,21 +397,22 @@ impl Drop for Socket {
 pub fn inproc_pair(
     endpoint: &str,
     connector: (i32, i32),
-    binder: Option<(i32, i32)>,
+    binder: Option<((i32, i32), &[u8])>,
 ) -> (PipeEnd, PipeEnd) {
     let (c_snd, c_rcv) = connector;
     // Until the binder is known, each direction is limited by the
     // connector's own HWM (libzmq does the same); the binder completes the
     // sums when it attaches.
     let (to_binder, to_connector) = match binder {
-        Some((b_snd, b_rcv)) => (combined_hwm(c_snd, b_rcv), combined_hwm(b_snd, c_rcv)),
+        Some(((b_snd, b_rcv), _)) => (combined_hwm(c_snd, b_rcv), combined_hwm(b_snd, c_rcv)),
         None => (c_snd.max(0) as u64, c_rcv.max(0) as u64),
     };
     let (mut mine, mut theirs) = pipe::pair(to_binder, to_connector);
     mine.set_endpoint(endpoint);
     theirs.set_endpoint(endpoint);
-    if let Some((b_snd, b_rcv)) = binder {
+    if let Some(((b_snd, b_rcv), routing_id)) = binder {
         mine.set_peer_hwms(b_snd, b_rcv);
+        theirs.send_identity(routing_id);
     }
     theirs.set_peer_hwms(c_snd, c_rcv);
     (mine, theirs)
