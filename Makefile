@@ -7,6 +7,8 @@
 #   make demo                 installs into build/demo-prefix and runs the demo
 #   make reference-test       runs the C API tests on Debian's libzmq, to
 #                             check the tests' own expectations
+#   make bench                the perf programs on ferrozmq and on Debian's
+#                             libzmq (same binaries), with ratios
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -28,17 +30,20 @@ CAPI_BINS := $(patsubst capi-tests/%.c,$(BUILD)/capi/%,$(CAPI_SRCS))
 REF_BINS := $(patsubst capi-tests/%.c,$(BUILD)/capi-ref/%,$(filter-out %_draft.c,$(CAPI_SRCS)))
 
 .PHONY: all build install uninstall test unit-tests lint header-tests capi-tests \
-        install-test static-test reference-test demo deps clean
+        install-test static-test reference-test demo deps bench clean
 
 all: build
 
 build:
 	$(CARGO) build --release
 	mkdir -p $(STAGE)
-	cp -f $(RELEASE)/libzmq.so $(STAGE)/libzmq.so.$(SO_VERSION)
+	@# Copy, then rename: a running program keeps its mapping intact.
+	cp -f $(RELEASE)/libzmq.so $(STAGE)/.libzmq.so.tmp
+	mv -f $(STAGE)/.libzmq.so.tmp $(STAGE)/libzmq.so.$(SO_VERSION)
 	ln -sf libzmq.so.$(SO_VERSION) $(STAGE)/libzmq.so.5
 	ln -sf libzmq.so.5 $(STAGE)/libzmq.so
-	cp -f $(RELEASE)/libzmq.a $(STAGE)/libzmq.a
+	cp -f $(RELEASE)/libzmq.a $(STAGE)/.libzmq.a.tmp
+	mv -f $(STAGE)/.libzmq.a.tmp $(STAGE)/libzmq.a
 
 LIBDIR_INSTALL = $(DESTDIR)$(PREFIX)/lib
 INCDIR_INSTALL = $(DESTDIR)$(PREFIX)/include
@@ -128,6 +133,9 @@ demo: build
 	    -Wl,-rpath,$(DEMO_PREFIX)/lib
 	@echo "== running on $$(ldd $(BUILD)/demo/hello_ferrozmq | grep -o "/[^ ]*libzmq.so[^ ]*")"
 	$(BUILD)/demo/hello_ferrozmq
+
+bench: build deps
+	sh bench/run.sh
 
 clean:
 	$(CARGO) clean

@@ -172,13 +172,19 @@ impl Ctx {
     /// Connects to an inproc name, bound or not yet: returns the
     /// connector's pipe end; the other end goes to the binder now or when
     /// it binds.
-    pub fn inproc_connect(&self, name: &str, endpoint: &str, hwms: (i32, i32)) -> PipeEnd {
+    pub fn inproc_connect(
+        &self,
+        name: &str,
+        endpoint: &str,
+        hwms: (i32, i32),
+        conflate: bool,
+    ) -> PipeEnd {
         let mut st = self.state.lock();
         let binder = st
             .endpoints
             .get(name)
             .map(|b| (b.hwms, b.routing_id.as_slice()));
-        let (mine, theirs) = crate::socket::inproc_pair(endpoint, hwms, binder);
+        let (mine, theirs) = crate::socket::inproc_pair(endpoint, hwms, binder, conflate);
         match st.endpoints.get(name) {
             Some(b) => b.mailbox.send(Command::Attach(Box::new(theirs))),
             None => st.pending.entry(name.to_string()).or_default().push(theirs),

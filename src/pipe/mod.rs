@@ -117,6 +117,8 @@ pub struct PipeEnd {
     /// CONNECT_ROUTING_ID: the name our ROUTER gives this peer.
     assigned_routing_id: Option<Vec<u8>>,
     identity_sent: bool,
+    /// CONFLATE: reading yields only the newest queued message.
+    conflate: bool,
 }
 
 static NEXT_TOKEN: AtomicU64 = AtomicU64::new(1);
@@ -151,6 +153,7 @@ pub fn pair(a_to_b: u64, b_to_a: u64) -> (PipeEnd, PipeEnd) {
         peer_hwms: (0, 0),
         assigned_routing_id: None,
         identity_sent: false,
+        conflate: false,
     };
     (
         end(tx_ab, rx_ba, ab.clone(), ba.clone()),
@@ -317,8 +320,15 @@ impl PipeEnd {
 
     fn next_item(&mut self) -> Result<Item, TryRecvError> {
         self.read_identity()?;
-        let item = self.poll_item()?;
+        let mut item = self.poll_item()?;
         self.read += 1;
+        if self.conflate {
+            // Older messages are superseded by the newest one.
+            while let Ok(newer) = self.rx.try_recv() {
+                item = newer;
+                self.read += 1;
+            }
+        }
         self.inp.read_count.store(self.read, Ordering::Release);
         if self.read >= self.inp.writer_wake_at.load(Ordering::SeqCst)
             && self.inp.writer_wake_at.swap(u64::MAX, Ordering::AcqRel) != u64::MAX
@@ -371,6 +381,15 @@ impl PipeEnd {
         let out = self.out.clone();
         drop(self);
         notify(&out.reader, Command::PipeTerm);
+    }
+
+    /// Keeps only the newest inbound message (ZMQ_CONFLATE).
+    pub fn set_conflate(&mut self, conflate: bool) {
+        self.conflate = conflate;
+    }
+
+    pub fn is_conflating(&self) -> bool {
+        self.conflate
     }
 
     pub fn assigned_routing_id(&self) -> Option<&[u8]> {

@@ -168,6 +168,10 @@ impl Socket {
     /// A pipe from a peer that connected to one of our inproc names: now
     /// both sides' HWMs are known.
     fn attach_bound(&mut self, end: PipeEnd) {
+        if end.is_conflating() {
+            self.attach(end);
+            return;
+        }
         let (peer_snd, peer_rcv) = end.peer_hwms();
         end.set_out_limit(combined_hwm(self.options.sndhwm, peer_rcv));
         end.set_in_limit(combined_hwm(peer_snd, self.options.rcvhwm));
@@ -331,11 +335,17 @@ impl Socket {
         let ep = Endpoint::parse(endpoint, self.kind)?;
         match ep.transport {
             Transport::Inproc => {
-                let mut mine = self.ctx.inproc_connect(
-                    ep.address,
-                    endpoint,
-                    (self.options.sndhwm, self.options.rcvhwm),
-                );
+                // CONFLATE pipes have no HWM: the reader keeps only the
+                // newest message.
+                let conflate = self.conflates();
+                let hwms = if conflate {
+                    (0, 0)
+                } else {
+                    (self.options.sndhwm, self.options.rcvhwm)
+                };
+                let mut mine = self
+                    .ctx
+                    .inproc_connect(ep.address, endpoint, hwms, conflate);
                 // CONNECT_ROUTING_ID names this one connection only.
                 mine.set_assigned_routing_id(self.options.connect_routing_id.take());
                 self.attach(mine);
@@ -344,6 +354,13 @@ impl Socket {
             }
             _ => Err(Errno::ENOTSUP),
         }
+    }
+
+    /// CONFLATE takes effect only on these types (libzmq accepts it on
+    /// all).
+    fn conflates(&self) -> bool {
+        use crate::pattern::kind::*;
+        self.options.conflate && matches!(self.kind, DEALER | PULL | PUSH | PUB | SUB)
     }
 
     /// zmq_unbind and zmq_disconnect: libzmq runs the same routine for
@@ -398,6 +415,7 @@ pub fn inproc_pair(
     endpoint: &str,
     connector: (i32, i32),
     binder: Option<((i32, i32), &[u8])>,
+    conflate: bool,
 ) -> (PipeEnd, PipeEnd) {
     let (c_snd, c_rcv) = connector;
     // Until the binder is known, each direction is limited by the
@@ -408,6 +426,8 @@ pub fn inproc_pair(
         None => (c_snd.max(0) as u64, c_rcv.max(0) as u64),
     };
     let (mut mine, mut theirs) = pipe::pair(to_binder, to_connector);
+    mine.set_conflate(conflate);
+    theirs.set_conflate(conflate);
     mine.set_endpoint(endpoint);
     theirs.set_endpoint(endpoint);
     if let Some(((b_snd, b_rcv), routing_id)) = binder {
