@@ -47,8 +47,32 @@ pub struct Socket {
     bound: Vec<String>,
 }
 
-fn deadline(timeout_ms: i32) -> Option<Instant> {
-    (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64))
+/// A timeout's deadline, computed at the first wait only: reading the
+/// clock on every call would cost more than a whole message.
+struct Deadline {
+    timeout_ms: i32,
+    at: Option<Instant>,
+}
+
+impl Deadline {
+    fn new(timeout_ms: i32) -> Deadline {
+        Deadline {
+            timeout_ms,
+            at: None,
+        }
+    }
+
+    fn get(&mut self) -> Option<Instant> {
+        if self.timeout_ms <= 0 {
+            return None;
+        }
+        let ms = self.timeout_ms as u64;
+        Some(
+            *self
+                .at
+                .get_or_insert_with(|| Instant::now() + Duration::from_millis(ms)),
+        )
+    }
 }
 
 impl Socket {
@@ -201,7 +225,7 @@ impl Socket {
         msg.set_more(flags & SNDMORE != 0);
         let timeout = self.options.sndtimeo;
         let nonblocking = flags & DONTWAIT != 0 || timeout == 0;
-        let deadline = deadline(timeout);
+        let mut deadline = Deadline::new(timeout);
         loop {
             let result = self.pattern.send(&mut self.pipes, msg, &self.options);
             self.reap();
@@ -209,7 +233,7 @@ impl Socket {
                 Ok(()) => return Ok(()),
                 Err((Errno::EAGAIN, back)) if !nonblocking => {
                     msg = back;
-                    if let Err(e) = self.wait(deadline) {
+                    if let Err(e) = self.wait(deadline.get()) {
                         return Err((e, msg));
                     }
                 }
@@ -223,7 +247,7 @@ impl Socket {
         self.check_alive()?;
         let timeout = self.options.rcvtimeo;
         let nonblocking = flags & DONTWAIT != 0 || timeout == 0;
-        let deadline = deadline(timeout);
+        let mut deadline = Deadline::new(timeout);
         loop {
             let result = self.pattern.recv(&mut self.pipes, &self.options);
             self.reap();
@@ -232,7 +256,7 @@ impl Socket {
                     self.rcvmore = msg.more();
                     return Ok(msg);
                 }
-                Err(Errno::EAGAIN) if !nonblocking => self.wait(deadline)?,
+                Err(Errno::EAGAIN) if !nonblocking => self.wait(deadline.get())?,
                 Err(e) => return Err(e),
             }
         }
