@@ -3,12 +3,12 @@
 //! An owned block carries its body right behind the header in one
 //! allocation; a foreign block only records the caller's free function.
 
-use std::alloc::{alloc, dealloc, Layout};
+use std::alloc::Layout;
 use std::ffi::c_void;
 use std::ptr::NonNull;
 use std::sync::atomic::{fence, AtomicUsize, Ordering};
 
-use super::FreeFn;
+use super::{pool, FreeFn};
 
 pub(super) struct Block {
     refs: AtomicUsize,
@@ -42,8 +42,9 @@ impl Block {
         layout: Layout,
         foreign: Option<(FreeFn, *mut c_void, *mut c_void)>,
     ) -> Option<NonNull<Block>> {
-        // SAFETY: layout has a non-zero size (it contains a Block).
-        let ptr = NonNull::new(unsafe { alloc(layout) }.cast::<Block>())?;
+        // Layouts here have a non-zero size: they contain a Block.
+        let (ptr, layout) = pool::allocate(layout)?;
+        let ptr = ptr.cast::<Block>();
         let header = Block {
             refs: AtomicUsize::new(1),
             layout,
@@ -78,8 +79,8 @@ impl Block {
             // to be called exactly once, now that no message refers to data.
             unsafe { free(data, hint) };
         }
-        // SAFETY: this was the last reference; the block was allocated
-        // with `layout` in Block::alloc and Block needs no drop.
-        unsafe { dealloc(block.as_ptr().cast(), layout) };
+        // SAFETY: this was the last reference; the block and `layout` came
+        // from pool::allocate in Block::alloc, and Block needs no drop.
+        unsafe { pool::release(block.cast(), layout) };
     }
 }

@@ -8,6 +8,7 @@
 
 mod block;
 pub mod metadata;
+mod pool;
 pub mod raw;
 
 use std::ffi::{c_void, CStr, CString};

@@ -46,7 +46,9 @@ struct ChannelState {
     /// The reader found the queue empty and waits for ActivateRead.
     reader_idle: AtomicBool,
     /// Items the reader has taken (published for the writer's HWM check).
-    read_count: AtomicU64,
+    /// Written for every message, so it lives on a cache line of its own:
+    /// the fields around it are read for every message by the other side.
+    read_count: CacheLine<AtomicU64>,
     /// Read count at which a writer blocked at the HWM wants ActivateWrite;
     /// u64::MAX when no writer waits.
     writer_wake_at: AtomicU64,
@@ -61,10 +63,20 @@ impl ChannelState {
             reader: OnceLock::new(),
             writer: OnceLock::new(),
             reader_idle: AtomicBool::new(true),
-            read_count: AtomicU64::new(0),
+            read_count: CacheLine(AtomicU64::new(0)),
             writer_wake_at: AtomicU64::new(u64::MAX),
             limit: AtomicU64::new(limit),
         })
+    }
+}
+
+#[repr(align(128))]
+struct CacheLine<T>(T);
+
+impl<T> std::ops::Deref for CacheLine<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
     }
 }
 

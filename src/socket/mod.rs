@@ -32,6 +32,10 @@ const OPT_RCVMORE: i32 = 13;
 const OPT_FD: i32 = 14;
 const OPT_EVENTS: i32 = 15;
 
+/// Mailbox checks before a blocked call sleeps (each is one atomic load
+/// while nothing arrives: a few microseconds in all).
+const SPIN_BEFORE_SLEEP: u32 = 2000;
+
 pub struct Socket {
     kind: i32,
     options: Options,
@@ -204,9 +208,16 @@ impl Socket {
 
     /// Sleeps until a command arrives (Ok), the deadline passes (EAGAIN),
     /// a signal interrupts (EINTR) or the context terminates (ETERM).
+    ///
+    /// A peer that is actively sending or draining usually wakes us within
+    /// microseconds, so spin for a moment before paying for a sleep and a
+    /// context switch.
     fn wait(&mut self, deadline: Option<Instant>) -> Result<()> {
-        if self.process_commands()? {
-            return Ok(());
+        for _ in 0..SPIN_BEFORE_SLEEP {
+            if self.process_commands()? {
+                return Ok(());
+            }
+            std::hint::spin_loop();
         }
         match self.mailbox.wait(deadline)? {
             Wait::Signalled => {
