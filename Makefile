@@ -124,15 +124,20 @@ static-test: build
 	$(BUILD)/static/test_static
 
 DEMO_PREFIX := $(abspath $(BUILD))/demo-prefix
+DEMOS := hello_ferrozmq mtserver pubsub_fanout
 
+# Each demo is built against the installed library with pkg-config, as a
+# user would build it, and run from there.
 demo: build
 	@$(MAKE) --no-print-directory install PREFIX=$(DEMO_PREFIX) >/dev/null
 	@mkdir -p $(BUILD)/demo
-	$(CC) -std=c99 -Wall -O2 -o $(BUILD)/demo/hello_ferrozmq c-examples/hello_ferrozmq.c \
-	    $$(PKG_CONFIG_PATH=$(DEMO_PREFIX)/lib/pkgconfig $(PKG_CONFIG) --cflags --libs libzmq) \
-	    -Wl,-rpath,$(DEMO_PREFIX)/lib
+	@set -e; for d in $(DEMOS); do \
+	    $(CC) -std=c99 -Wall -O2 -o $(BUILD)/demo/$$d c-examples/$$d.c \
+	        $$(PKG_CONFIG_PATH=$(DEMO_PREFIX)/lib/pkgconfig $(PKG_CONFIG) --cflags --libs libzmq) \
+	        -Wl,-rpath,$(DEMO_PREFIX)/lib; \
+	done
 	@echo "== running on $$(ldd $(BUILD)/demo/hello_ferrozmq | grep -o "/[^ ]*libzmq.so[^ ]*")"
-	$(BUILD)/demo/hello_ferrozmq
+	@set -e; for d in $(DEMOS); do echo; echo "== $$d"; $(BUILD)/demo/$$d; done
 
 bench: build deps
 	sh bench/run.sh

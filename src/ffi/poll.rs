@@ -123,16 +123,6 @@ fn poll(
     }
 }
 
-/// zmq_poll over items built in Rust (the proxy).
-pub(super) fn poll_items(items: &mut [zmq_pollitem_t], timeout: c_long) -> Result<c_int> {
-    poll(
-        items.as_mut_ptr(),
-        items.len() as c_int,
-        timeout,
-        std::ptr::null(),
-    )
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poll(
     items: *mut zmq_pollitem_t,

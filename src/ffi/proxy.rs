@@ -6,12 +6,10 @@
 //! STATISTICS (eight native-endian uint64 frames, counting parts), and
 //! anything else is ignored.
 
-use std::ffi::{c_int, c_short, c_void};
+use std::ffi::{c_int, c_void};
 
 use super::int_call;
-use super::poll::poll_items;
 use super::socket::with_socket;
-use super::zmq_pollitem_t;
 use crate::errno::{Errno, Result};
 use crate::pattern::kind;
 use crate::socket::{DONTWAIT, POLLIN, POLLOUT, SNDMORE};
@@ -108,15 +106,6 @@ fn control(ctl: *mut c_void, paused: &mut bool, stats: [&Counters; 2]) -> Result
     Ok(Control::Continue)
 }
 
-fn item(socket: *mut c_void, events: i32) -> zmq_pollitem_t {
-    zmq_pollitem_t {
-        socket,
-        fd: 0,
-        events: events as c_short,
-        revents: 0,
-    }
-}
-
 fn proxy(
     fe: *mut c_void,
     be: *mut c_void,
@@ -147,24 +136,40 @@ fn proxy(
             }
             continue;
         }
-        // Nothing to move now: wait for input that has somewhere to go, or
-        // for room where input is waiting.
-        let mut items = Vec::with_capacity(3);
-        if !paused {
-            let interest = |other: i32| {
-                (if other & POLLOUT != 0 { POLLIN } else { 0 })
-                    | (if other & POLLIN != 0 { POLLOUT } else { 0 })
-            };
-            items.push(item(fe, interest(be_ev)));
-            if fe != be {
-                items.push(item(be, interest(fe_ev)));
-            }
+        // Nothing to move now. Each socket's ZMQ_FD fires on any change of
+        // its state (the events() calls above re-armed them), so wait for
+        // any of them and look again: what can move depends on both sides.
+        let mut sockets = vec![fe];
+        if fe != be {
+            sockets.push(be);
         }
         if !ctl.is_null() {
-            items.push(item(ctl, POLLIN));
+            sockets.push(ctl);
         }
-        poll_items(&mut items, -1)?;
+        wait_any(&sockets)?;
     }
+}
+
+/// Sleeps until one of the sockets' ZMQ_FD becomes readable.
+fn wait_any(sockets: &[*mut c_void]) -> Result<()> {
+    let mut fds = Vec::with_capacity(sockets.len());
+    for &s in sockets {
+        let fd = with_socket(s, |sock| Ok(sock.fd()))?;
+        fds.push(libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        });
+    }
+    // SAFETY: fds is a valid array of fds.len() pollfds.
+    let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
+    if rc < 0 {
+        let err = std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EINTR);
+        return Err(Errno(err));
+    }
+    Ok(())
 }
 
 #[no_mangle]

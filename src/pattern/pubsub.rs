@@ -30,8 +30,9 @@ pub struct XPub {
     dist: Dist,
     matches: Vec<PipeId>,
     /// Subscription messages (and other upstream messages, XPUB only)
-    /// waiting for the application, with the pipe each came from.
-    pending: VecDeque<(Msg, PipeId)>,
+    /// waiting for the application, with the pipe each came from (None:
+    /// an unsubscription on behalf of a peer that left).
+    pending: VecDeque<(Msg, Option<PipeId>)>,
     /// XPUB_MANUAL: the pipe whose subscription was received last.
     last_pipe: Option<PipeId>,
     /// Reading a multipart upstream message from some pipe.
@@ -83,10 +84,10 @@ impl XPub {
                 if self.xpub && notify {
                     let mut up = subscription(subscribe, topic);
                     up.set_more(false);
-                    self.pending.push_back((up, id));
+                    self.pending.push_back((up, Some(id)));
                 }
             } else if self.xpub {
-                self.pending.push_back((msg, id));
+                self.pending.push_back((msg, Some(id)));
             }
         }
     }
@@ -104,14 +105,20 @@ impl Pattern for XPub {
     }
 
     fn terminated(&mut self, _pipes: &mut Pipes, id: PipeId) {
+        // What the peer sent and the application has not read yet names a
+        // pipe that is gone (and whose id will be reused).
+        for entry in self.pending.iter_mut() {
+            if entry.1 == Some(id) {
+                entry.1 = None;
+            }
+        }
         let (xpub, pending) = (self.xpub, &mut self.pending);
         self.subscriptions.remove_pipe(id, |topic| {
             // Nobody wants this topic any more: tell the application.
             if xpub {
-                pending.push_back((subscription(false, topic), id));
+                pending.push_back((subscription(false, topic), None));
             }
         });
-        self.pending.retain(|&(_, p)| p != id || !xpub);
         self.pipes.retain(|&p| p != id);
         self.dist.terminated(id);
         if self.last_pipe == Some(id) {
@@ -137,9 +144,12 @@ impl Pattern for XPub {
                     .filter(|p| matched.binary_search(p).is_err())
                     .collect();
             }
+            // XPUB_MANUAL_LAST_VALUE: the first message after a
+            // subscription goes only to the peer that subscribed.
             if opts.xpub_manual_last_value {
-                let last = self.last_pipe.take();
-                matched.retain(|&p| Some(p) == last);
+                if let Some(last) = self.last_pipe.take() {
+                    matched.retain(|&p| p == last);
+                }
             }
             // At the HWM: PUB drops for that peer; XPUB_NODROP refuses the
             // whole message instead.
@@ -160,7 +170,7 @@ impl Pattern for XPub {
             return Err(Errno::ENOTSUP);
         }
         let (msg, id) = self.pending.pop_front().ok_or(Errno::EAGAIN)?;
-        self.last_pipe = Some(id);
+        self.last_pipe = id;
         Ok(msg)
     }
 
@@ -258,8 +268,9 @@ impl XSub {
         self.send_to_all(pipes, msg);
     }
 
+    /// SUB filters what it receives; XSUB passes everything up.
     fn matches(&self, msg: &Msg, opts: &Options) -> bool {
-        self.subscriptions.matches(msg.data()) != opts.invert_matching
+        !self.sub || self.subscriptions.matches(msg.data()) != opts.invert_matching
     }
 
     /// The next message part that passes the filter.

@@ -214,9 +214,14 @@ impl PipeEnd {
         self.out.limit.store(limit, Ordering::Relaxed);
     }
 
-    /// Sets the limit of the direction we read.
+    /// Sets the limit of the direction we read. A writer waiting at the
+    /// old limit may have room now, so it is told to look again.
     pub fn set_in_limit(&self, limit: u64) {
-        self.inp.limit.store(limit, Ordering::Relaxed);
+        let old = self.inp.limit.swap(limit, Ordering::AcqRel);
+        if old != 0 && (limit == 0 || limit > old) {
+            self.inp.writer_wake_at.store(u64::MAX, Ordering::Relaxed);
+            notify(&self.inp.writer, Command::ActivateWrite);
+        }
     }
 
     /// The peer's routing id, once its first item has been read.

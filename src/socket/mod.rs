@@ -113,6 +113,14 @@ impl Socket {
         self.ctx.clone()
     }
 
+    /// ETERM once a Stop command has been processed.
+    fn check_stopped(&self) -> Result<()> {
+        if self.stopped {
+            return Err(Errno::ETERM);
+        }
+        Ok(())
+    }
+
     fn check_alive(&mut self) -> Result<()> {
         self.process_commands()?;
         Ok(())
@@ -294,8 +302,11 @@ impl Socket {
 
     /// `value` is None for a NULL optval (some options treat (NULL, 0)
     /// and ("", 0) differently).
+    ///
+    /// Like libzmq, this does not process pending commands first, so an
+    /// option set right after bind applies to peers attaching meanwhile.
     pub fn set_option(&mut self, option: i32, value: Option<&[u8]>) -> Result<()> {
-        self.check_alive()?;
+        self.check_stopped()?;
         match self.options.set_value(option, value)? {
             SetEffect::Stored => {}
             SetEffect::HwmChanged => self.update_hwms(),
@@ -317,15 +328,21 @@ impl Socket {
         let ids: Vec<PipeId> = self.pipes.ids().collect();
         for id in ids {
             let end = self.pipes.get(id);
+            if end.is_conflating() {
+                continue;
+            }
             let (peer_snd, peer_rcv) = end.peer_hwms();
             end.set_out_limit(combined_hwm(self.options.sndhwm, peer_rcv));
             end.set_in_limit(combined_hwm(peer_snd, self.options.rcvhwm));
+            // A pipe that was full may take messages now.
+            self.pattern
+                .write_activated(&mut self.pipes, id, &self.options);
         }
     }
 
     /// Writes the option into `buf`; returns the length used.
     pub fn get_option(&mut self, option: i32, buf: &mut [u8]) -> Result<usize> {
-        self.check_alive()?;
+        self.check_stopped()?;
         let int = match option {
             OPT_RCVMORE => self.rcvmore as i32,
             OPT_FD => self.fd(),
