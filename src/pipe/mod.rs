@@ -15,11 +15,12 @@
 //! The first item each side writes is its routing id, which ROUTER-like
 //! readers need before anything else; it does not count against the HWM.
 
+mod queue;
 mod table;
 
 pub use table::{PipeId, Pipes};
 
-use crossbeam_channel::{unbounded, Receiver, Sender, TryRecvError};
+use queue::{queue, Consumer, Producer, TryRecvError};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -109,8 +110,8 @@ pub enum Read {
 pub struct PipeEnd {
     /// Our token: commands about this pipe name it.
     token: u64,
-    tx: Sender<Item>,
-    rx: Receiver<Item>,
+    tx: Producer<Item>,
+    rx: Consumer<Item>,
     out: Arc<ChannelState>,
     inp: Arc<ChannelState>,
     staged: Vec<Msg>,
@@ -142,8 +143,8 @@ fn token() -> u64 {
 /// A new pipe. `a_to_b` and `b_to_a` are the HWM limits of the two
 /// directions (see [`combined_hwm`]).
 pub fn pair(a_to_b: u64, b_to_a: u64) -> (PipeEnd, PipeEnd) {
-    let (tx_ab, rx_ab) = unbounded();
-    let (tx_ba, rx_ba) = unbounded();
+    let (tx_ab, rx_ab) = queue();
+    let (tx_ba, rx_ba) = queue();
     let ab = ChannelState::new(a_to_b);
     let ba = ChannelState::new(b_to_a);
     let end = |tx, rx, out, inp| PipeEnd {
