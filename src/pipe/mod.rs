@@ -22,7 +22,7 @@ pub use table::{PipeId, Pipes};
 
 use queue::{queue, Consumer, Producer, TryRecvError};
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::command::{Command, MailboxSender};
@@ -320,6 +320,12 @@ impl PipeEnd {
         let item = match first {
             Err(TryRecvError::Empty) => {
                 self.inp.reader_idle.store(true, Ordering::SeqCst);
+                // Pairs with the writer's full barrier between publishing
+                // an item and reading this flag: one of us sees the other.
+                fence(Ordering::SeqCst);
+                // Going idle is also when a writer waiting for room must
+                // not be missed (per message that check may read stale).
+                self.wake_writer_if_waiting();
                 let item = self.rx.try_recv();
                 if item.is_ok() {
                     // Any ActivateRead its writer sends now is a harmless
@@ -336,6 +342,14 @@ impl PipeEnd {
         item
     }
 
+    fn wake_writer_if_waiting(&self) {
+        if self.read >= self.inp.writer_wake_at.load(Ordering::SeqCst)
+            && self.inp.writer_wake_at.swap(u64::MAX, Ordering::AcqRel) != u64::MAX
+        {
+            notify(&self.inp.writer, Command::ActivateWrite);
+        }
+    }
+
     fn next_item(&mut self) -> Result<Item, TryRecvError> {
         self.read_identity()?;
         let mut item = self.poll_item()?;
@@ -348,11 +362,7 @@ impl PipeEnd {
             }
         }
         self.inp.read_count.store(self.read, Ordering::Release);
-        if self.read >= self.inp.writer_wake_at.load(Ordering::SeqCst)
-            && self.inp.writer_wake_at.swap(u64::MAX, Ordering::AcqRel) != u64::MAX
-        {
-            notify(&self.inp.writer, Command::ActivateWrite);
-        }
+        self.wake_writer_if_waiting();
         Ok(item)
     }
 

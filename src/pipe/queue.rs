@@ -138,7 +138,10 @@ impl<T> Producer<T> {
         unsafe { (*(*self.tail).slots[self.pos].get()).write(item) };
         self.pos += 1;
         self.count += 1;
-        self.shared.published.0.store(self.count, Ordering::Release);
+        // A full barrier, not just a release: the pipe reads the reader's
+        // idle flag right after, and that load must not pass this store
+        // (see the pipe's wake-up protocol).
+        self.shared.published.0.swap(self.count, Ordering::SeqCst);
         Ok(())
     }
 }

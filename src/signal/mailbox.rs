@@ -8,7 +8,7 @@
 //! atomic load to check. This is the edge ZMQ_FD reports.
 
 use crossbeam_channel::{unbounded, Receiver, Sender, TryRecvError};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{fence, AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -106,6 +106,7 @@ impl<C> Mailbox<C> {
                 Err(TryRecvError::Empty) => {}
             }
             self.shared.idle.store(true, Ordering::SeqCst);
+            fence(Ordering::SeqCst);
             if self.queue.is_empty() {
                 self.asleep = true;
                 return None;
