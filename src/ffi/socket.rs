@@ -13,7 +13,9 @@ const LIVE: u32 = 0xBADD_ECAF;
 const CLOSED: u32 = 0xDEAD_50CC;
 
 /// What a socket pointer given to C points at. Closed handles stay
-/// allocated (tag CLOSED) until their context is terminated.
+/// allocated (tag CLOSED) until their context is terminated. Aligned so
+/// that two sockets used by two threads never share a cache line.
+#[repr(align(128))]
 struct SocketHandle {
     tag: AtomicU32,
     socket: Mutex<Option<Socket>>,
