@@ -1,11 +1,6 @@
 /* ZMQ_CONFLATE: the receiver gets only the newest message, and the
    sender never blocks on the HWM. */
-#include "testutil.h"
-
-static void set_int(void *s, int option, int value)
-{
-    CHECK_OK(zmq_setsockopt(s, option, &value, sizeof value));
-}
+#include "sockutil.h"
 
 static void test_pull_keeps_newest(void)
 {

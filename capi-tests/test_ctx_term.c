@@ -7,7 +7,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-static void set_int(void *s, int option, int value)
+static void must_set_int(void *s, int option, int value)
 {
     if (zmq_setsockopt(s, option, &value, sizeof value) != 0) {
         printf("setsockopt %d failed: %s\n", option, zmq_strerror(errno));
@@ -28,7 +28,7 @@ static void *term_recv_thread(void *arg)
     struct term_recv *t = arg;
     char buf[8];
     void *s = zmq_socket(t->ctx, ZMQ_PULL);
-    set_int(s, ZMQ_RCVTIMEO, 3000); /* only reached if term fails to wake us */
+    must_set_int(s, ZMQ_RCVTIMEO, 3000); /* only reached if term fails to wake us */
     zmq_bind(s, "inproc://term-recv");
     if (write(t->ready_fd, "r", 1) != 1)
         exit(1);
@@ -139,9 +139,9 @@ static void test_shutdown_wakes_blocked(void)
     b[3].op = OP_MSG_RECV;
     for (i = 0; i < 4; i++) {
         /* the timeouts only matter if shutdown fails to wake them */
-        set_int(b[i].sock, ZMQ_RCVTIMEO, 3000);
-        set_int(b[i].sock, ZMQ_SNDTIMEO, 3000);
-        set_int(b[i].sock, ZMQ_LINGER, 0);
+        must_set_int(b[i].sock, ZMQ_RCVTIMEO, 3000);
+        must_set_int(b[i].sock, ZMQ_SNDTIMEO, 3000);
+        must_set_int(b[i].sock, ZMQ_LINGER, 0);
         b[i].ready_fd = p[1];
         b[i].rc = b[i].err = -2;
         CHECK_OK(pthread_create(&th[i], NULL, blocked_thread, &b[i]));
@@ -219,17 +219,17 @@ static void test_linger_zero(void)
     for (i = 0; i < 10; i++)
         ok &= zmq_send(push, "unsent", 6, ZMQ_DONTWAIT) == 6;
     CHECK(ok);
-    set_int(push, ZMQ_LINGER, 0);
+    must_set_int(push, ZMQ_LINGER, 0);
 
     /* Messages a peer never reads. */
-    set_int(pull, ZMQ_LINGER, 0);
+    must_set_int(pull, ZMQ_LINGER, 0);
     CHECK_OK(zmq_bind(pull, "inproc://never-read"));
     CHECK_OK(zmq_connect(push2, "inproc://never-read"));
     ok = 1;
     for (i = 0; i < 10; i++)
         ok &= zmq_send(push2, "unread", 6, ZMQ_DONTWAIT) == 6;
     CHECK(ok);
-    set_int(push2, ZMQ_LINGER, 0);
+    must_set_int(push2, ZMQ_LINGER, 0);
 
     CHECK_OK(zmq_close(push));
     CHECK_OK(zmq_close(push2));
@@ -248,8 +248,8 @@ static void test_queued_before_close(void)
     char buf[16];
     int i, ok;
 
-    set_int(pull, ZMQ_RCVTIMEO, 2000);
-    set_int(late_pull, ZMQ_RCVTIMEO, 2000);
+    must_set_int(pull, ZMQ_RCVTIMEO, 2000);
+    must_set_int(late_pull, ZMQ_RCVTIMEO, 2000);
 
     /* Sender closes (default linger) right after sending. */
     CHECK_OK(zmq_bind(pull, "inproc://queued"));
@@ -300,7 +300,7 @@ static void test_many_sockets(void)
         s[i] = zmq_socket(ctx, ZMQ_PAIR);
         created &= s[i] != NULL;
         if (s[i])
-            set_int(s[i], ZMQ_RCVTIMEO, 2000);
+            must_set_int(s[i], ZMQ_RCVTIMEO, 2000);
     }
     CHECK(created);
     if (!created)

@@ -3,58 +3,13 @@
    dropping socket types, ROUTER_MANDATORY on a full pipe, lossless
    streaming below the HWM, multipart messages and HWM, CONFLATE, and a
    sender closing mid-message. */
-#include "testutil.h"
+#include "sockutil.h"
 
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
 static void *ctx;
-
-/* A socket with 1 s send/receive timeouts and no linger. */
-static void *sock(int type)
-{
-    void *s = zmq_socket(ctx, type);
-    int timeout = 1000, linger = 0;
-    if (!s) {
-        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
-        exit(1);
-    }
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    return s;
-}
-
-static void set_int(void *s, int option, int value)
-{
-    CHECK_OK(zmq_setsockopt(s, option, &value, sizeof value));
-}
-
-static int send_str(void *s, const char *str, int flags)
-{
-    return zmq_send(s, str, strlen(str), flags);
-}
-
-static int recv_is(void *s, const char *expect, int more)
-{
-    char buf[256];
-    int rcvmore = -1;
-    size_t len = sizeof rcvmore;
-    int n = zmq_recv(s, buf, sizeof buf - 1, 0);
-    if (n < 0) {
-        printf("  recv: %s (expected \"%s\")\n", zmq_strerror(errno), expect);
-        return 0;
-    }
-    buf[n < (int) sizeof buf - 1 ? n : (int) sizeof buf - 1] = '\0';
-    zmq_getsockopt(s, ZMQ_RCVMORE, &rcvmore, &len);
-    if (n != (int) strlen(expect) || memcmp(buf, expect, n) != 0 || rcvmore != more) {
-        printf("  recv: \"%s\" more=%d (expected \"%s\" more=%d)\n", buf, rcvmore,
-               expect, more);
-        return 0;
-    }
-    return 1;
-}
 
 /* Sends 1-byte messages with DONTWAIT until one fails (or `limit`);
    returns how many went and leaves errno from the failure. */
@@ -75,13 +30,6 @@ static int drain(void *s)
     return n;
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static int endpoint_no;
 
 static void next_endpoint(char *buf, size_t size)
@@ -93,7 +41,7 @@ static void next_endpoint(char *buf, size_t size)
    fit, then EAGAIN. */
 static void check_sum(int sndhwm, int rcvhwm, int push_binds)
 {
-    void *push = sock(ZMQ_PUSH), *pull = sock(ZMQ_PULL);
+    void *push = sock(ctx, ZMQ_PUSH), *pull = sock(ctx, ZMQ_PULL);
     char ep[32];
     int sent, err;
 
@@ -131,7 +79,7 @@ static void test_sum(void)
 /* After the reader drains, the writer can queue again. */
 static void test_resume(void)
 {
-    void *push = sock(ZMQ_PUSH), *pull = sock(ZMQ_PULL);
+    void *push = sock(ctx, ZMQ_PUSH), *pull = sock(ctx, ZMQ_PULL);
     int sent, more, i, ok = 1;
     char buf[8];
 
@@ -167,7 +115,7 @@ static void test_resume(void)
 
 static void test_unlimited(void)
 {
-    void *push = sock(ZMQ_PUSH), *pull = sock(ZMQ_PULL);
+    void *push = sock(ctx, ZMQ_PUSH), *pull = sock(ctx, ZMQ_PULL);
     int sent;
 
     /* 0 on either side makes the pipe unlimited. */
@@ -180,8 +128,8 @@ static void test_unlimited(void)
     CHECK_OK(zmq_close(push));
     CHECK_OK(zmq_close(pull));
 
-    push = sock(ZMQ_PUSH);
-    pull = sock(ZMQ_PULL);
+    push = sock(ctx, ZMQ_PUSH);
+    pull = sock(ctx, ZMQ_PULL);
     set_int(pull, ZMQ_RCVHWM, 0);
     set_int(push, ZMQ_SNDHWM, 5);
     CHECK_OK(zmq_bind(pull, "inproc://unlimited2"));
@@ -197,7 +145,7 @@ static void test_unlimited(void)
    side's own SNDHWM applies; afterwards the sum, as with bind-first. */
 static void test_connect_before_bind(void)
 {
-    void *push = sock(ZMQ_PUSH), *pull = sock(ZMQ_PULL);
+    void *push = sock(ctx, ZMQ_PUSH), *pull = sock(ctx, ZMQ_PULL);
     int before, after;
 
     set_int(push, ZMQ_SNDHWM, 10);
@@ -209,8 +157,8 @@ static void test_connect_before_bind(void)
     CHECK_OK(zmq_close(push));
     CHECK_OK(zmq_close(pull));
 
-    push = sock(ZMQ_PUSH);
-    pull = sock(ZMQ_PULL);
+    push = sock(ctx, ZMQ_PUSH);
+    pull = sock(ctx, ZMQ_PULL);
     set_int(push, ZMQ_SNDHWM, 3);
     set_int(pull, ZMQ_RCVHWM, 7);
     CHECK_OK(zmq_connect(push, "inproc://cbb2"));
@@ -226,8 +174,8 @@ static void test_connect_before_bind(void)
     CHECK_OK(zmq_close(pull));
 
     /* Binder's RCVHWM 0: unlimited once bound. */
-    push = sock(ZMQ_PUSH);
-    pull = sock(ZMQ_PULL);
+    push = sock(ctx, ZMQ_PUSH);
+    pull = sock(ctx, ZMQ_PULL);
     set_int(push, ZMQ_SNDHWM, 4);
     set_int(pull, ZMQ_RCVHWM, 0);
     CHECK_OK(zmq_connect(push, "inproc://cbb3"));
@@ -241,7 +189,7 @@ static void test_connect_before_bind(void)
 /* PUB drops at HWM: every send succeeds, fewer messages arrive. */
 static void test_pub_drops(void)
 {
-    void *pub = sock(ZMQ_PUB), *sub = sock(ZMQ_SUB);
+    void *pub = sock(ctx, ZMQ_PUB), *sub = sock(ctx, ZMQ_SUB);
     int i, ok = 1, received, tries, got = 0;
     char buf[8];
 
@@ -283,7 +231,7 @@ static void test_pub_drops(void)
 /* DEALER (like PUSH, REQ, PAIR) blocks at the HWM. */
 static void test_dealer_blocks(void)
 {
-    void *dealer = sock(ZMQ_DEALER), *router = sock(ZMQ_ROUTER);
+    void *dealer = sock(ctx, ZMQ_DEALER), *router = sock(ctx, ZMQ_ROUTER);
     double t0, elapsed;
     int i, ok = 1;
     char buf[8];
@@ -315,7 +263,7 @@ static void test_dealer_blocks(void)
 /* ROUTER towards a full pipe: dropped by default, EAGAIN with MANDATORY. */
 static void test_router_full(int mandatory)
 {
-    void *router = sock(ZMQ_ROUTER), *dealer = sock(ZMQ_DEALER);
+    void *router = sock(ctx, ZMQ_ROUTER), *dealer = sock(ctx, ZMQ_DEALER);
     char ep[32], buf[8];
     int sent = 0, rc, err, received;
 
@@ -380,7 +328,7 @@ static void *streamer(void *push)
 /* Below the HWM nothing is lost: 100k blocking sends arrive in order. */
 static void test_lossless(void)
 {
-    void *push = sock(ZMQ_PUSH), *pull = sock(ZMQ_PULL);
+    void *push = sock(ctx, ZMQ_PUSH), *pull = sock(ctx, ZMQ_PULL);
     pthread_t thread;
     void *result = NULL;
     int i, value, in_order = 1, count = 0;
@@ -411,7 +359,7 @@ static void test_lossless(void)
 /* HWM counts messages, not parts. */
 static void test_multipart_hwm(void)
 {
-    void *push = sock(ZMQ_PUSH), *pull = sock(ZMQ_PULL);
+    void *push = sock(ctx, ZMQ_PUSH), *pull = sock(ctx, ZMQ_PULL);
     int m, p, ok = 1, parts = 0, more = 0;
     size_t len = sizeof more;
     char buf[8];
@@ -443,7 +391,7 @@ static void test_multipart_hwm(void)
 /* CONFLATE on the connecting PULL keeps only the newest message. */
 static void test_conflate(void)
 {
-    void *push = sock(ZMQ_PUSH), *pull = sock(ZMQ_PULL);
+    void *push = sock(ctx, ZMQ_PUSH), *pull = sock(ctx, ZMQ_PULL);
     int i, value = -1;
     size_t len = sizeof value;
 

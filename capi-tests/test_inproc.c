@@ -1,7 +1,7 @@
 /* inproc:// transport: bind/connect in either order, many peers on one
    bound socket, unbind/disconnect, ZMQ_LAST_ENDPOINT, endpoint validation,
    closed sockets and sockets of a shut-down context. */
-#include "testutil.h"
+#include "sockutil.h"
 
 #include <unistd.h>
 
@@ -23,13 +23,8 @@ static void *mk(int type)
     return s;
 }
 
-static int send_str(void *s, const char *str, int flags)
-{
-    return zmq_send(s, str, strlen(str), flags);
-}
-
 /* 1 if the next message on s is exactly `expect`. */
-static int recv_is(void *s, const char *expect, int flags)
+static int recv_eq(void *s, const char *expect, int flags)
 {
     char buf[256];
     int n = zmq_recv(s, buf, sizeof buf, flags);
@@ -69,9 +64,9 @@ static void test_bind_then_connect(void)
     CHECK_OK(zmq_bind(b, "inproc://btc"));
     CHECK_OK(zmq_connect(c, "inproc://btc"));
     CHECK(send_str(c, "hello", 0) == 5);
-    CHECK(recv_is(b, "hello", 0));
+    CHECK(recv_eq(b, "hello", 0));
     CHECK(send_str(b, "world", 0) == 5);
-    CHECK(recv_is(c, "world", 0));
+    CHECK(recv_eq(c, "world", 0));
     CHECK(nothing_waiting(b));
     CHECK(nothing_waiting(c));
     CHECK_OK(zmq_close(b));
@@ -90,22 +85,22 @@ static void test_connect_then_bind(void)
     CHECK(send_str(push, "two", ZMQ_DONTWAIT) == 3);
     CHECK(send_str(push, "three", ZMQ_DONTWAIT) == 5);
     CHECK_OK(zmq_bind(pull, "inproc://ctb"));
-    CHECK(recv_is(pull, "one", 0));
-    CHECK(recv_is(pull, "two", 0));
-    CHECK(recv_is(pull, "three", 0));
+    CHECK(recv_eq(pull, "one", 0));
+    CHECK(recv_eq(pull, "two", 0));
+    CHECK(recv_eq(pull, "three", 0));
     CHECK(nothing_waiting(pull));
     /* and the connection then works like any other */
     CHECK(send_str(push, "four", 0) == 4);
-    CHECK(recv_is(pull, "four", 0));
+    CHECK(recv_eq(pull, "four", 0));
 
     /* Same with PAIR, both directions after the bind. */
     CHECK_OK(zmq_connect(p1, "inproc://ctb-pair"));
     CHECK(send_str(p1, "early", ZMQ_DONTWAIT) == 5);
     CHECK(nothing_waiting(p2));
     CHECK_OK(zmq_bind(p2, "inproc://ctb-pair"));
-    CHECK(recv_is(p2, "early", 0));
+    CHECK(recv_eq(p2, "early", 0));
     CHECK(send_str(p2, "reply", 0) == 5);
-    CHECK(recv_is(p1, "reply", 0));
+    CHECK(recv_eq(p1, "reply", 0));
 
     CHECK_OK(zmq_close(push));
     CHECK_OK(zmq_close(pull));
@@ -207,7 +202,7 @@ static void test_many_peers(void)
     CHECK(ok);
     ok = 1;
     for (i = 0; i < NPEERS; i++) {
-        ok &= recv_is(peers[i], "ack", 0);
+        ok &= recv_eq(peers[i], "ack", 0);
         ok &= nothing_waiting(peers[i]);
         zmq_close(peers[i]);
     }
@@ -233,7 +228,7 @@ static void test_unbind(void)
     /* ...and new connections go to it, not to the old binder. */
     CHECK_OK(zmq_connect(c, "inproc://unbind"));
     CHECK(send_str(c, "foobar", 0) == 6);
-    CHECK(recv_is(b2, "foobar", 0));
+    CHECK(recv_eq(b2, "foobar", 0));
     CHECK(nothing_waiting(b1));
     /* The same socket can bind the name again after unbinding it. */
     CHECK_OK(zmq_unbind(b2, "inproc://unbind"));
@@ -248,7 +243,7 @@ static void test_unbind(void)
     CHECK_OK(zmq_connect(push1, "inproc://unbind-live"));
     CHECK_OK(zmq_unbind(pull, "inproc://unbind-live"));
     CHECK(send_str(push1, "still", 0) == 5);
-    CHECK(recv_is(pull, "still", 0));
+    CHECK(recv_eq(pull, "still", 0));
     CHECK_OK(zmq_connect(push2, "inproc://unbind-live"));
     CHECK(send_str(push2, "lost", ZMQ_DONTWAIT) == 4);
     CHECK(nothing_waiting(pull));
@@ -282,7 +277,7 @@ static void test_disconnect(void)
     CHECK(ok);
     ok = 1;
     for (i = 0; i < 4; i++)
-        ok &= recv_is(b, "tob", 0);
+        ok &= recv_eq(b, "tob", 0);
     CHECK(ok);
     CHECK(nothing_waiting(a));
     CHECK(nothing_waiting(b));
@@ -432,7 +427,7 @@ static void test_bad_endpoints(void)
         CHECK_OK(zmq_bind(s, name));
         CHECK_OK(zmq_connect(peer, name));
         CHECK(send_str(peer, "long", 0) == 4);
-        CHECK(recv_is(s, "long", 0));
+        CHECK(recv_eq(s, "long", 0));
         CHECK(last_endpoint_is(peer, name));
         zmq_close(peer);
     }

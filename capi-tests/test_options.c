@@ -28,7 +28,7 @@ static void close_socket(void *s)
     CHECK_OK(zmq_close(s));
 }
 
-static int set_int(void *s, int option, int value)
+static int setopt_int(void *s, int option, int value)
 {
     return zmq_setsockopt(s, option, &value, sizeof value);
 }
@@ -199,21 +199,21 @@ static void test_refused_numbers(void)
     for (int t = 0; t < NTYPES; t++) {
         void *s = open_socket(t);
         for (size_t i = 0; i < COUNT(unused); i++) {
-            CHECK_ERR(set_int(s, unused[i], 1), EINVAL);
+            CHECK_ERR(setopt_int(s, unused[i], 1), EINVAL);
             CHECK_ERR(zmq_setsockopt(s, unused[i], "abcdefgh", 8), EINVAL);
             CHECK_ERR(get_len(s, unused[i], buf, 4), EINVAL);
             CHECK_ERR(get_len(s, unused[i], buf, sizeof buf), EINVAL);
         }
         for (size_t i = 0; i < COUNT(refused); i++) {
-            CHECK_ERR(set_int(s, refused[i], 0), EINVAL);
-            CHECK_ERR(set_int(s, refused[i], 1), EINVAL);
+            CHECK_ERR(setopt_int(s, refused[i], 0), EINVAL);
+            CHECK_ERR(setopt_int(s, refused[i], 1), EINVAL);
             CHECK_ERR(zmq_setsockopt(s, refused[i], "abcdefgh", 8), EINVAL);
             CHECK_ERR(get_len(s, refused[i], buf, 4), EINVAL);
             CHECK_ERR(get_len(s, refused[i], buf, 8), EINVAL);
         }
         for (size_t i = 0; i < COUNT(read_only); i++) {
-            CHECK_ERR(set_int(s, read_only[i], 0), EINVAL);
-            CHECK_ERR(set_int(s, read_only[i], 1), EINVAL);
+            CHECK_ERR(setopt_int(s, read_only[i], 0), EINVAL);
+            CHECK_ERR(setopt_int(s, read_only[i], 1), EINVAL);
         }
         for (size_t i = 0; i < COUNT(set_only); i++) {
             CHECK_ERR(get_len(s, set_only[i], buf, 4), EINVAL);
@@ -222,7 +222,7 @@ static void test_refused_numbers(void)
         FERROZMQ_ONLY {
             static const int gssapi[] = {62, 63, 64, 65, 90, 91};
             for (size_t i = 0; i < COUNT(gssapi); i++) {
-                CHECK_ERR(set_int(s, gssapi[i], 1), EINVAL);
+                CHECK_ERR(setopt_int(s, gssapi[i], 1), EINVAL);
                 CHECK_ERR(zmq_setsockopt(s, gssapi[i], "principal", 9), EINVAL);
                 CHECK_ERR(get_len(s, gssapi[i], buf, 4), EINVAL);
             }
@@ -289,7 +289,7 @@ static void test_int_rules(void)
             const struct int_rule *r = &int_rules[i];
             for (int g = 0; g < r->ngood; g++) {
                 int v = r->good[g];
-                CHECK_OK(set_int(s, r->option, v));
+                CHECK_OK(setopt_int(s, r->option, v));
                 int expect = r->boolean ? v != 0 : v;
                 int got = get_int(s, r->option);
                 if (got != expect)
@@ -298,7 +298,7 @@ static void test_int_rules(void)
                 CHECK(got == expect);
             }
             for (int b = 0; b < r->nbad; b++)
-                CHECK_ERR(set_int(s, r->option, r->bad[b]), EINVAL);
+                CHECK_ERR(setopt_int(s, r->option, r->bad[b]), EINVAL);
             /* exactly sizeof(int), to set and to get */
             int64_t wide = 1;
             char buf[16] = {1};
@@ -311,9 +311,9 @@ static void test_int_rules(void)
             CHECK_ERR(get_len(s, r->option, buf, 8), EINVAL);
             CHECK_ERR(get_len(s, r->option, buf, 0), EINVAL);
         }
-        CHECK_OK(set_int(s, ZMQ_IPV4ONLY, 0));
+        CHECK_OK(setopt_int(s, ZMQ_IPV4ONLY, 0));
         CHECK(get_int(s, ZMQ_IPV6) == 1);
-        CHECK_OK(set_int(s, ZMQ_IPV6, 0));
+        CHECK_OK(setopt_int(s, ZMQ_IPV6, 0));
         CHECK(get_int(s, ZMQ_IPV4ONLY) == 1);
         close_socket(s);
     }
@@ -345,18 +345,18 @@ static void test_int_rules(void)
 static void test_heartbeat_ttl(void)
 {
     void *s = open_socket(ZMQ_DEALER);
-    CHECK_OK(set_int(s, ZMQ_HEARTBEAT_TTL, 6553599));
+    CHECK_OK(setopt_int(s, ZMQ_HEARTBEAT_TTL, 6553599));
     CHECK(get_int(s, ZMQ_HEARTBEAT_TTL) == 6553500);
-    CHECK_ERR(set_int(s, ZMQ_HEARTBEAT_TTL, 6553600), EINVAL);
-    CHECK_ERR(set_int(s, ZMQ_HEARTBEAT_TTL, INT_MAX), EINVAL);
-    CHECK_OK(set_int(s, ZMQ_HEARTBEAT_TTL, 199));
+    CHECK_ERR(setopt_int(s, ZMQ_HEARTBEAT_TTL, 6553600), EINVAL);
+    CHECK_ERR(setopt_int(s, ZMQ_HEARTBEAT_TTL, INT_MAX), EINVAL);
+    CHECK_OK(setopt_int(s, ZMQ_HEARTBEAT_TTL, 199));
     CHECK(get_int(s, ZMQ_HEARTBEAT_TTL) == 100);
-    CHECK_OK(set_int(s, ZMQ_HEARTBEAT_TTL, 99));
+    CHECK_OK(setopt_int(s, ZMQ_HEARTBEAT_TTL, 99));
     CHECK(get_int(s, ZMQ_HEARTBEAT_TTL) == 0);
     /* truncated to deciseconds before the range check */
-    CHECK_OK(set_int(s, ZMQ_HEARTBEAT_TTL, -99));
+    CHECK_OK(setopt_int(s, ZMQ_HEARTBEAT_TTL, -99));
     CHECK(get_int(s, ZMQ_HEARTBEAT_TTL) == 0);
-    CHECK_ERR(set_int(s, ZMQ_HEARTBEAT_TTL, -100), EINVAL);
+    CHECK_ERR(setopt_int(s, ZMQ_HEARTBEAT_TTL, -100), EINVAL);
     CHECK_ERR(zmq_setsockopt(s, ZMQ_HEARTBEAT_TTL, "ab", 2), EINVAL);
     close_socket(s);
 }
@@ -382,7 +382,7 @@ static void test_64bit(void)
     CHECK_OK(zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &size, 8));
     size = -5; /* any value */
     CHECK_OK(zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &size, 8));
-    CHECK_ERR(set_int(s, ZMQ_MAXMSGSIZE, 100), EINVAL);
+    CHECK_ERR(setopt_int(s, ZMQ_MAXMSGSIZE, 100), EINVAL);
     size = 0;
     len = 8;
     CHECK_OK(zmq_getsockopt(s, ZMQ_MAXMSGSIZE, &size, &len));
@@ -520,13 +520,13 @@ static void test_plain(void)
     CHECK_OK(zmq_setsockopt(s, ZMQ_PLAIN_PASSWORD, NULL, 0));
     CHECK(get_int(s, ZMQ_MECHANISM) == ZMQ_NULL);
 
-    CHECK_OK(set_int(s, ZMQ_PLAIN_SERVER, 1));
+    CHECK_OK(setopt_int(s, ZMQ_PLAIN_SERVER, 1));
     CHECK(get_int(s, ZMQ_MECHANISM) == ZMQ_PLAIN);
     CHECK(get_int(s, ZMQ_PLAIN_SERVER) == 1);
-    CHECK_ERR(set_int(s, ZMQ_PLAIN_SERVER, 2), EINVAL);
-    CHECK_ERR(set_int(s, ZMQ_PLAIN_SERVER, -1), EINVAL);
+    CHECK_ERR(setopt_int(s, ZMQ_PLAIN_SERVER, 2), EINVAL);
+    CHECK_ERR(setopt_int(s, ZMQ_PLAIN_SERVER, -1), EINVAL);
     /* CURVE_SERVER takes over; PLAIN_SERVER reads 0 again */
-    CHECK_OK(set_int(s, ZMQ_CURVE_SERVER, 1));
+    CHECK_OK(setopt_int(s, ZMQ_CURVE_SERVER, 1));
     CHECK(get_int(s, ZMQ_MECHANISM) == ZMQ_CURVE);
     CHECK(get_int(s, ZMQ_PLAIN_SERVER) == 0);
     CHECK(get_int(s, ZMQ_CURVE_SERVER) == 1);
@@ -535,8 +535,8 @@ static void test_plain(void)
     CHECK(get_int(s, ZMQ_MECHANISM) == ZMQ_PLAIN);
     CHECK(get_int(s, ZMQ_CURVE_SERVER) == 0);
     CHECK(get_int(s, ZMQ_PLAIN_SERVER) == 0);
-    CHECK_OK(set_int(s, ZMQ_PLAIN_SERVER, 1));
-    CHECK_OK(set_int(s, ZMQ_PLAIN_SERVER, 0));
+    CHECK_OK(setopt_int(s, ZMQ_PLAIN_SERVER, 1));
+    CHECK_OK(setopt_int(s, ZMQ_PLAIN_SERVER, 0));
     CHECK(get_int(s, ZMQ_MECHANISM) == ZMQ_NULL);
     CHECK(get_int(s, ZMQ_PLAIN_SERVER) == 0);
     close_socket(s);
@@ -559,7 +559,7 @@ static void test_curve(void)
                                ZMQ_CURVE_SERVERKEY};
     for (size_t k = 0; k < COUNT(keys); k++) {
         int opt = keys[k];
-        CHECK_OK(set_int(s, ZMQ_CURVE_SERVER, 0));
+        CHECK_OK(setopt_int(s, ZMQ_CURVE_SERVER, 0));
         CHECK(get_int(s, ZMQ_MECHANISM) == ZMQ_NULL);
         CHECK_OK(zmq_setsockopt(s, opt, bin, 32));
         CHECK(get_int(s, ZMQ_MECHANISM) == ZMQ_CURVE);
@@ -618,7 +618,7 @@ static void test_curve(void)
     CHECK(memcmp(out, other, 28) == 0 && memcmp(out + 28, bin + 28, 4) == 0);
 
     CHECK_OK(zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, bin, 32));
-    CHECK_OK(set_int(s, ZMQ_CURVE_SERVER, 0));
+    CHECK_OK(setopt_int(s, ZMQ_CURVE_SERVER, 0));
     memcpy(partial, other_text, 41);
     partial[17] = '~'; /* fourth group */
     CHECK_ERR(zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, partial, 40), EINVAL);
@@ -628,7 +628,7 @@ static void test_curve(void)
     CHECK(memcmp(out, other, 12) == 0 && memcmp(out + 12, bin + 12, 20) == 0);
 
     /* Roles: SERVERKEY makes a client; PUBLIC/SECRET keep the role. */
-    CHECK_OK(set_int(s, ZMQ_CURVE_SERVER, 1));
+    CHECK_OK(setopt_int(s, ZMQ_CURVE_SERVER, 1));
     CHECK(get_int(s, ZMQ_CURVE_SERVER) == 1);
     CHECK_OK(zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, text, 41));
     CHECK_OK(zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, text, 41));
@@ -636,14 +636,14 @@ static void test_curve(void)
     CHECK_OK(zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, text, 41));
     CHECK(get_int(s, ZMQ_CURVE_SERVER) == 0);
     CHECK(get_int(s, ZMQ_MECHANISM) == ZMQ_CURVE);
-    CHECK_ERR(set_int(s, ZMQ_CURVE_SERVER, 2), EINVAL);
-    CHECK_ERR(set_int(s, ZMQ_CURVE_SERVER, -1), EINVAL);
+    CHECK_ERR(setopt_int(s, ZMQ_CURVE_SERVER, 2), EINVAL);
+    CHECK_ERR(setopt_int(s, ZMQ_CURVE_SERVER, -1), EINVAL);
     /* as_server survives a switch to PLAIN_SERVER and back by key */
-    CHECK_OK(set_int(s, ZMQ_PLAIN_SERVER, 1));
+    CHECK_OK(setopt_int(s, ZMQ_PLAIN_SERVER, 1));
     CHECK_OK(zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, bin, 32));
     CHECK(get_int(s, ZMQ_CURVE_SERVER) == 1);
     CHECK(get_int(s, ZMQ_PLAIN_SERVER) == 0);
-    CHECK_OK(set_int(s, ZMQ_CURVE_SERVER, 0));
+    CHECK_OK(setopt_int(s, ZMQ_CURVE_SERVER, 0));
     CHECK(get_int(s, ZMQ_MECHANISM) == ZMQ_NULL);
     close_socket(s);
 }
@@ -730,7 +730,7 @@ static void test_accept_filter(void)
 
     /* With IPV6=1, IPv6 text is accepted and IPv4 becomes v4-mapped
        (so a mask up to 128 is fine). */
-    CHECK_OK(set_int(s, ZMQ_IPV6, 1));
+    CHECK_OK(setopt_int(s, ZMQ_IPV6, 1));
     static const char *good6[] = {
         "1",         "::",           "::1",        "fe80::1%1",
         "fe80::1%lo", "::1%lo",      "::ffff:1.2.3.4", "1:2:3:4:5:6:7:8",
@@ -819,7 +819,7 @@ static void test_type_acceptance(void)
         for (int t = 0; t < NTYPES; t++) {
             void *s = open_socket(t);
             errno = 0;
-            int rc = set_int(s, type_rules[i].option, 1);
+            int rc = setopt_int(s, type_rules[i].option, 1);
             int accepted = (type_rules[i].accept & BIT(t)) != 0;
             if (accepted ? rc != 0 : (rc != -1 || errno != EINVAL))
                 printf("  option %d type %d: rc=%d errno=%d\n",
@@ -845,10 +845,10 @@ static void test_type_acceptance(void)
     };
     for (size_t i = 0; i < COUNT(ge0); i++) {
         void *s = open_socket(ge0[i].type);
-        CHECK_OK(set_int(s, ge0[i].option, 0));
-        CHECK_OK(set_int(s, ge0[i].option, 2));
-        CHECK_OK(set_int(s, ge0[i].option, INT_MAX));
-        CHECK_ERR(set_int(s, ge0[i].option, -1), EINVAL);
+        CHECK_OK(setopt_int(s, ge0[i].option, 0));
+        CHECK_OK(setopt_int(s, ge0[i].option, 2));
+        CHECK_OK(setopt_int(s, ge0[i].option, INT_MAX));
+        CHECK_ERR(setopt_int(s, ge0[i].option, -1), EINVAL);
         CHECK_ERR(zmq_setsockopt(s, ge0[i].option, "abc", 3), EINVAL);
         CHECK_ERR(zmq_setsockopt(s, ge0[i].option, "abcdefgh", 8), EINVAL);
         CHECK_ERR(zmq_setsockopt(s, ge0[i].option, NULL, 0), EINVAL);
@@ -857,9 +857,9 @@ static void test_type_acceptance(void)
 
     /* STREAM_NOTIFY is strictly 0/1 */
     void *s = open_socket(ZMQ_STREAM);
-    CHECK_OK(set_int(s, ZMQ_STREAM_NOTIFY, 0));
-    CHECK_ERR(set_int(s, ZMQ_STREAM_NOTIFY, 2), EINVAL);
-    CHECK_ERR(set_int(s, ZMQ_STREAM_NOTIFY, -1), EINVAL);
+    CHECK_OK(setopt_int(s, ZMQ_STREAM_NOTIFY, 0));
+    CHECK_ERR(setopt_int(s, ZMQ_STREAM_NOTIFY, 2), EINVAL);
+    CHECK_ERR(setopt_int(s, ZMQ_STREAM_NOTIFY, -1), EINVAL);
     CHECK_ERR(zmq_setsockopt(s, ZMQ_STREAM_NOTIFY, "abc", 3), EINVAL);
     close_socket(s);
 
@@ -902,7 +902,7 @@ static void test_subscribe(void)
     CHECK_OK(zmq_setsockopt(s, ZMQ_UNSUBSCRIBE, "abc", 3));
     CHECK_OK(zmq_setsockopt(s, ZMQ_UNSUBSCRIBE, "never", 5));
     CHECK_OK(zmq_setsockopt(s, ZMQ_UNSUBSCRIBE, NULL, 0));
-    CHECK_ERR(set_int(s, 108 /* ONLY_FIRST_SUBSCRIBE */, 1), EINVAL);
+    CHECK_ERR(setopt_int(s, 108 /* ONLY_FIRST_SUBSCRIBE */, 1), EINVAL);
     close_socket(s);
 
     /* XSUB subscribes by sending, not by option */
@@ -917,16 +917,16 @@ static void test_subscribe(void)
         s = open_socket(pub_types[i]);
         CHECK_ERR(zmq_setsockopt(s, ZMQ_SUBSCRIBE, "a", 1), EINVAL);
         CHECK_ERR(zmq_setsockopt(s, ZMQ_UNSUBSCRIBE, "a", 1), EINVAL);
-        CHECK_OK(set_int(s, ZMQ_XPUB_MANUAL, 1));
+        CHECK_OK(setopt_int(s, ZMQ_XPUB_MANUAL, 1));
         CHECK_OK(zmq_setsockopt(s, ZMQ_SUBSCRIBE, "a", 1));
         CHECK_OK(zmq_setsockopt(s, ZMQ_SUBSCRIBE, NULL, 0));
         CHECK_OK(zmq_setsockopt(s, ZMQ_UNSUBSCRIBE, "a", 1));
-        CHECK_OK(set_int(s, ZMQ_XPUB_MANUAL, 0));
+        CHECK_OK(setopt_int(s, ZMQ_XPUB_MANUAL, 0));
         CHECK_ERR(zmq_setsockopt(s, ZMQ_SUBSCRIBE, "a", 1), EINVAL);
         /* XPUB_MANUAL_LAST_VALUE also switches manual mode on */
-        CHECK_OK(set_int(s, 98, 1));
+        CHECK_OK(setopt_int(s, 98, 1));
         CHECK_OK(zmq_setsockopt(s, ZMQ_SUBSCRIBE, "a", 1));
-        CHECK_OK(set_int(s, 98, 0));
+        CHECK_OK(setopt_int(s, 98, 0));
         CHECK_ERR(zmq_setsockopt(s, ZMQ_SUBSCRIBE, "a", 1), EINVAL);
         close_socket(s);
     }

@@ -1,37 +1,12 @@
 /* PAIR and PUSH/PULL routing: exclusive PAIR connections, round-robin,
    fair-queuing, blocking without a peer, multipart atomicity and
    direction errors. inproc only. */
-#include "testutil.h"
+#include "sockutil.h"
 
 #include <time.h>
 #include <unistd.h>
 
 static void *ctx;
-
-/* A socket with 1 s send/receive timeouts and no linger. */
-static void *sock(int type)
-{
-    void *s = zmq_socket(ctx, type);
-    int timeout = 1000, linger = 0;
-    if (!s) {
-        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
-        exit(1);
-    }
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    return s;
-}
-
-static void set_int(void *s, int option, int value)
-{
-    CHECK_OK(zmq_setsockopt(s, option, &value, sizeof value));
-}
-
-static int send_str(void *s, const char *str, int flags)
-{
-    return zmq_send(s, str, strlen(str), flags);
-}
 
 /* Receives one part into buf (NUL-terminated); returns its size or -1. */
 static int recv_str(void *s, char *buf, size_t cap, int flags)
@@ -41,37 +16,10 @@ static int recv_str(void *s, char *buf, size_t cap, int flags)
     return n;
 }
 
-/* 1 if the next part is exactly `expect` with the given RCVMORE. */
-static int recv_is(void *s, const char *expect, int more)
-{
-    char buf[256];
-    int rcvmore = -1;
-    size_t len = sizeof rcvmore;
-    int n = recv_str(s, buf, sizeof buf, 0);
-    if (n < 0) {
-        printf("  recv: %s (expected \"%s\")\n", zmq_strerror(errno), expect);
-        return 0;
-    }
-    zmq_getsockopt(s, ZMQ_RCVMORE, &rcvmore, &len);
-    if (strcmp(buf, expect) != 0 || n != (int) strlen(expect) || rcvmore != more) {
-        printf("  recv: \"%s\" more=%d (expected \"%s\" more=%d)\n", buf, rcvmore,
-               expect, more);
-        return 0;
-    }
-    return 1;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static void test_pair(void)
 {
-    void *a = sock(ZMQ_PAIR), *b = sock(ZMQ_PAIR), *c = sock(ZMQ_PAIR);
-    void *d = sock(ZMQ_PAIR);
+    void *a = sock(ctx, ZMQ_PAIR), *b = sock(ctx, ZMQ_PAIR), *c = sock(ctx, ZMQ_PAIR);
+    void *d = sock(ctx, ZMQ_PAIR);
     char buf[16];
     int events = -1;
     size_t len = sizeof events;
@@ -123,7 +71,7 @@ static void test_pair(void)
                 ok = strcmp(buf, "d1") == 0;
             if (!ok) {
                 zmq_close(d);
-                d = sock(ZMQ_PAIR);
+                d = sock(ctx, ZMQ_PAIR);
                 zmq_connect(d, "inproc://pair");
             }
         }
@@ -135,7 +83,7 @@ static void test_pair(void)
 
     /* PAIR with nobody: EAGAIN, never silently accepted. */
     {
-        void *lonely = sock(ZMQ_PAIR);
+        void *lonely = sock(ctx, ZMQ_PAIR);
         CHECK_OK(zmq_bind(lonely, "inproc://pair-lonely"));
         CHECK_ERR(send_str(lonely, "x", ZMQ_DONTWAIT), EAGAIN);
         CHECK_OK(zmq_close(lonely));
@@ -150,13 +98,13 @@ static void test_pair(void)
    so message k goes to PULL k % 3. */
 static void test_push_round_robin(void)
 {
-    void *push = sock(ZMQ_PUSH);
+    void *push = sock(ctx, ZMQ_PUSH);
     void *pull[3];
     char name[32], expect[8];
     int i, k;
 
     for (i = 0; i < 3; i++) {
-        pull[i] = sock(ZMQ_PULL);
+        pull[i] = sock(ctx, ZMQ_PULL);
         snprintf(name, sizeof name, "inproc://rr%d", i);
         CHECK_OK(zmq_bind(pull[i], name));
         CHECK_OK(zmq_connect(push, name));
@@ -186,13 +134,13 @@ static void test_push_round_robin(void)
 
     /* Bound PUSH, three connecting PULLs: still an even 2/2/2 split. */
     {
-        void *bpush = sock(ZMQ_PUSH);
+        void *bpush = sock(ctx, ZMQ_PUSH);
         void *bpull[3];
         int counts[3] = {0, 0, 0}, total = 0, even = 1;
         char buf[8];
         CHECK_OK(zmq_bind(bpush, "inproc://rr-bound"));
         for (i = 0; i < 3; i++) {
-            bpull[i] = sock(ZMQ_PULL);
+            bpull[i] = sock(ctx, ZMQ_PULL);
             CHECK_OK(zmq_connect(bpull[i], "inproc://rr-bound"));
         }
         for (k = 0; k < 6; k++)
@@ -219,14 +167,14 @@ static void test_push_round_robin(void)
    receives take one from each sender in turn. */
 static void test_pull_fair_queue(void)
 {
-    void *pull = sock(ZMQ_PULL);
+    void *pull = sock(ctx, ZMQ_PULL);
     void *push[3];
     int i, k, seen[2][3], order_ok = 1, rounds_ok = 1;
     char buf[8];
 
     CHECK_OK(zmq_bind(pull, "inproc://fq"));
     for (i = 0; i < 3; i++) {
-        push[i] = sock(ZMQ_PUSH);
+        push[i] = sock(ctx, ZMQ_PUSH);
         CHECK_OK(zmq_connect(push[i], "inproc://fq"));
     }
     for (i = 0; i < 3; i++)
@@ -260,7 +208,7 @@ static void test_pull_fair_queue(void)
 
 static void test_no_peer(void)
 {
-    void *push = sock(ZMQ_PUSH);
+    void *push = sock(ctx, ZMQ_PUSH);
     void *pull;
     double t0, elapsed;
     char buf[8];
@@ -277,7 +225,7 @@ static void test_no_peer(void)
     CHECK_ERR(send_str(push, "x", 0), EAGAIN);
 
     /* Nothing was queued: a PULL connecting now receives nothing. */
-    pull = sock(ZMQ_PULL);
+    pull = sock(ctx, ZMQ_PULL);
     set_int(pull, ZMQ_RCVTIMEO, 100);
     CHECK_OK(zmq_connect(pull, "inproc://nopeer"));
     CHECK_ERR(zmq_recv(pull, buf, sizeof buf, 0), EAGAIN);
@@ -289,8 +237,8 @@ static void test_no_peer(void)
     /* PUSH connecting to an endpoint nobody has bound yet: the pipe exists
        from zmq_connect on, so sends queue for the future peer. */
     {
-        void *early = sock(ZMQ_PUSH);
-        void *late = sock(ZMQ_PULL);
+        void *early = sock(ctx, ZMQ_PUSH);
+        void *late = sock(ctx, ZMQ_PULL);
         CHECK_OK(zmq_connect(early, "inproc://later"));
         CHECK(send_str(early, "queued", ZMQ_DONTWAIT) == 6);
         CHECK_OK(zmq_bind(late, "inproc://later"));
@@ -303,7 +251,7 @@ static void test_no_peer(void)
 
 static void test_multipart_atomic(void)
 {
-    void *push = sock(ZMQ_PUSH), *pull = sock(ZMQ_PULL);
+    void *push = sock(ctx, ZMQ_PUSH), *pull = sock(ctx, ZMQ_PULL);
     char buf[8];
     int more = -1;
     size_t len = sizeof more;
@@ -328,7 +276,7 @@ static void test_multipart_atomic(void)
 
     /* A message interleaved between two senders stays whole. */
     {
-        void *push2 = sock(ZMQ_PUSH);
+        void *push2 = sock(ctx, ZMQ_PUSH);
         CHECK_OK(zmq_connect(push2, "inproc://multi"));
         CHECK(send_str(push, "a1", ZMQ_SNDMORE) == 2);
         CHECK(send_str(push2, "b1", ZMQ_SNDMORE) == 2);
@@ -354,7 +302,7 @@ static void test_multipart_atomic(void)
 
     /* A sender closing mid-message: the partial message is never seen. */
     {
-        void *quitter = sock(ZMQ_PUSH);
+        void *quitter = sock(ctx, ZMQ_PUSH);
         CHECK_OK(zmq_connect(quitter, "inproc://multi"));
         CHECK(send_str(quitter, "half", ZMQ_SNDMORE) == 4);
         CHECK_OK(zmq_close(quitter));
@@ -369,7 +317,7 @@ static void test_multipart_atomic(void)
 
 static void test_wrong_direction(void)
 {
-    void *push = sock(ZMQ_PUSH), *pull = sock(ZMQ_PULL);
+    void *push = sock(ctx, ZMQ_PUSH), *pull = sock(ctx, ZMQ_PULL);
     char buf[8];
     zmq_msg_t msg;
 

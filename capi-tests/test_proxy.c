@@ -9,7 +9,7 @@
    FERROZMQ_ONLY; the reference run (Debian's 4.3.4) checks only what both
    versions share: a PAIR control socket, single-part traffic for message
    counts, byte counts. */
-#include "testutil.h"
+#include "sockutil.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -38,21 +38,6 @@ static void *proxy_thread(void *arg)
     return NULL;
 }
 
-/* A socket with 1 s send/receive timeouts and no linger. */
-static void *sock(void *ctx, int type)
-{
-    void *s = zmq_socket(ctx, type);
-    int timeout = 1000, linger = 0;
-    if (!s) {
-        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
-        exit(1);
-    }
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    return s;
-}
-
 /* Proxy-side sockets block forever (the proxy itself polls). */
 static void *proxy_sock(void *ctx, int type)
 {
@@ -64,31 +49,6 @@ static void *proxy_sock(void *ctx, int type)
     }
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
     return s;
-}
-
-static int send_str(void *s, const char *str, int flags)
-{
-    return zmq_send(s, str, strlen(str), flags);
-}
-
-static int recv_is(void *s, const char *expect, int more)
-{
-    char buf[256];
-    int rcvmore = -1;
-    size_t len = sizeof rcvmore;
-    int n = zmq_recv(s, buf, sizeof buf - 1, 0);
-    if (n < 0) {
-        printf("  recv: %s (expected \"%s\")\n", zmq_strerror(errno), expect);
-        return 0;
-    }
-    buf[n < (int) sizeof buf - 1 ? n : (int) sizeof buf - 1] = '\0';
-    zmq_getsockopt(s, ZMQ_RCVMORE, &rcvmore, &len);
-    if (n != (int) strlen(expect) || memcmp(buf, expect, n) != 0 || rcvmore != more) {
-        printf("  recv: \"%s\" more=%d (expected \"%s\" more=%d)\n", buf, rcvmore,
-               expect, more);
-        return 0;
-    }
-    return 1;
 }
 
 /* Receives one part: its size (or -1) and RCVMORE. */
@@ -104,20 +64,6 @@ static int recv_part(void *s, void *buf, size_t cap, int *more)
     }
     zmq_msg_close(&msg);
     return n;
-}
-
-static int nothing_within(void *s, int ms)
-{
-    char buf[64];
-    int timeout = ms, rc, err;
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    rc = zmq_recv(s, buf, sizeof buf, 0);
-    err = errno;
-    timeout = 1000;
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    if (rc >= 0)
-        printf("  unexpected message of %d bytes\n", rc);
-    return rc == -1 && err == EAGAIN;
 }
 
 /* One REQ -> proxy -> REP -> proxy -> REQ round trip, served by whichever

@@ -7,31 +7,11 @@
    first publishes a sync topic until every subscriber has seen it (a SUB's
    subscriptions travel in order on its pipe, so once the sync topic flows,
    the earlier ones are in force too), then drains the sync messages. */
-#include "testutil.h"
+#include "sockutil.h"
 
 #include <unistd.h>
 
 static void *ctx;
-
-/* A socket with 1 s send/receive timeouts and no linger. */
-static void *sock(int type)
-{
-    void *s = zmq_socket(ctx, type);
-    int timeout = 1000, linger = 0;
-    if (!s) {
-        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
-        exit(1);
-    }
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    return s;
-}
-
-static void set_int(void *s, int option, int value)
-{
-    CHECK_OK(zmq_setsockopt(s, option, &value, sizeof value));
-}
 
 static void subscribe(void *s, const char *topic)
 {
@@ -41,11 +21,6 @@ static void subscribe(void *s, const char *topic)
 static void unsubscribe(void *s, const char *topic)
 {
     CHECK_OK(zmq_setsockopt(s, ZMQ_UNSUBSCRIBE, topic, strlen(topic)));
-}
-
-static int send_str(void *s, const char *str, int flags)
-{
-    return zmq_send(s, str, strlen(str), flags);
 }
 
 /* 1 if the next part is exactly `expect` (any bytes) with the given
@@ -74,11 +49,6 @@ static int recv_bytes(void *s, const char *expect, size_t size, int more)
     return 1;
 }
 
-static int recv_is(void *s, const char *expect, int more)
-{
-    return recv_bytes(s, expect, strlen(expect), more);
-}
-
 /* A subscription message received on an XPUB: byte `kind` + topic. */
 static int recv_sub_msg(void *xpub, int kind, const char *topic)
 {
@@ -86,20 +56,6 @@ static int recv_sub_msg(void *xpub, int kind, const char *topic)
     expect[0] = (char) kind;
     memcpy(expect + 1, topic, strlen(topic));
     return recv_bytes(xpub, expect, strlen(topic) + 1, 0);
-}
-
-static int nothing_within(void *s, int ms)
-{
-    char buf[64];
-    int timeout = ms, rc, err;
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    rc = zmq_recv(s, buf, sizeof buf, 0);
-    err = errno;
-    timeout = 1000;
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    if (rc >= 0)
-        printf("  unexpected message of %d bytes\n", rc);
-    return rc == -1 && err == EAGAIN;
 }
 
 /* Publishes `topic` until each of the n receivers got one, then drains. */
@@ -132,8 +88,8 @@ static int sync_sub(void *pub, void *sub, const char *topic)
 
 static void test_filtering(void)
 {
-    void *pub = sock(ZMQ_PUB), *none = sock(ZMQ_SUB), *a = sock(ZMQ_SUB),
-         *all = sock(ZMQ_SUB), *bin = sock(ZMQ_SUB);
+    void *pub = sock(ctx, ZMQ_PUB), *none = sock(ctx, ZMQ_SUB), *a = sock(ctx, ZMQ_SUB),
+         *all = sock(ctx, ZMQ_SUB), *bin = sock(ctx, ZMQ_SUB);
     void *synced[3];
 
     CHECK_OK(zmq_bind(pub, "inproc://filter"));
@@ -189,7 +145,7 @@ static void test_filtering(void)
 /* Two SUBSCRIBE of the same topic need two UNSUBSCRIBE. */
 static void test_counted(void)
 {
-    void *pub = sock(ZMQ_PUB), *sub = sock(ZMQ_SUB);
+    void *pub = sock(ctx, ZMQ_PUB), *sub = sock(ctx, ZMQ_SUB);
 
     CHECK_OK(zmq_bind(pub, "inproc://counted"));
     subscribe(sub, "A");
@@ -233,7 +189,7 @@ static void test_counted(void)
 /* Filtering looks at the first frame only; messages arrive whole. */
 static void test_multipart(void)
 {
-    void *pub = sock(ZMQ_PUB), *sub = sock(ZMQ_SUB);
+    void *pub = sock(ctx, ZMQ_PUB), *sub = sock(ctx, ZMQ_SUB);
 
     CHECK_OK(zmq_bind(pub, "inproc://multipart"));
     subscribe(sub, "A");
@@ -259,7 +215,7 @@ static void test_multipart(void)
 
 static void test_enotsup(void)
 {
-    void *pub = sock(ZMQ_PUB), *sub = sock(ZMQ_SUB);
+    void *pub = sock(ctx, ZMQ_PUB), *sub = sock(ctx, ZMQ_SUB);
     char buf[8];
 
     CHECK_OK(zmq_bind(pub, "inproc://enotsup"));
@@ -279,13 +235,13 @@ static void test_enotsup(void)
 
 static void test_many_subs(void)
 {
-    void *pub = sock(ZMQ_PUB), *subs[3];
+    void *pub = sock(ctx, ZMQ_PUB), *subs[3];
     const char *topics[3] = {"A", "B", ""};
     int i;
 
     CHECK_OK(zmq_bind(pub, "inproc://many"));
     for (i = 0; i < 3; i++) {
-        subs[i] = sock(ZMQ_SUB);
+        subs[i] = sock(ctx, ZMQ_SUB);
         subscribe(subs[i], topics[i]);
         subscribe(subs[i], "S");
         CHECK_OK(zmq_connect(subs[i], "inproc://many"));
@@ -316,7 +272,7 @@ static void test_many_subs(void)
    shows what the XPUB was told before it. */
 static void test_xpub_verbosity(int mode)
 {
-    void *xpub = sock(ZMQ_XPUB), *s1 = sock(ZMQ_SUB), *s2 = sock(ZMQ_SUB);
+    void *xpub = sock(ctx, ZMQ_XPUB), *s1 = sock(ctx, ZMQ_SUB), *s2 = sock(ctx, ZMQ_SUB);
     char endpoint[32];
 
     snprintf(endpoint, sizeof endpoint, "inproc://verbose%d", mode);
@@ -370,8 +326,8 @@ static void test_xpub_verbosity(int mode)
 
 static void test_xsub(void)
 {
-    void *pub = sock(ZMQ_PUB), *xsub = sock(ZMQ_XSUB);
-    void *xpub = sock(ZMQ_XPUB), *xsub2 = sock(ZMQ_XSUB);
+    void *pub = sock(ctx, ZMQ_PUB), *xsub = sock(ctx, ZMQ_XSUB);
+    void *xpub = sock(ctx, ZMQ_XPUB), *xsub2 = sock(ctx, ZMQ_XSUB);
 
     CHECK_OK(zmq_bind(pub, "inproc://xsub"));
     CHECK_OK(zmq_connect(xsub, "inproc://xsub"));
@@ -416,7 +372,7 @@ static void test_xsub(void)
 
 static void test_xpub_manual(void)
 {
-    void *xpub = sock(ZMQ_XPUB), *s1 = sock(ZMQ_SUB), *s2 = sock(ZMQ_SUB);
+    void *xpub = sock(ctx, ZMQ_XPUB), *s1 = sock(ctx, ZMQ_SUB), *s2 = sock(ctx, ZMQ_SUB);
 
     set_int(xpub, ZMQ_XPUB_MANUAL, 1);
     CHECK_OK(zmq_bind(xpub, "inproc://manual"));
@@ -462,7 +418,7 @@ static void test_xpub_manual(void)
    after a subscription goes only to that subscriber. */
 static void test_xpub_manual_last_value(void)
 {
-    void *xpub = sock(ZMQ_XPUB), *s1 = sock(ZMQ_SUB), *s2 = sock(ZMQ_SUB);
+    void *xpub = sock(ctx, ZMQ_XPUB), *s1 = sock(ctx, ZMQ_SUB), *s2 = sock(ctx, ZMQ_SUB);
 
     set_int(xpub, 98 /* ZMQ_XPUB_MANUAL_LAST_VALUE */, 1);
     CHECK_OK(zmq_bind(xpub, "inproc://last-value"));
@@ -490,7 +446,7 @@ static void test_xpub_manual_last_value(void)
 
 static void test_welcome(void)
 {
-    void *xpub = sock(ZMQ_XPUB), *s1 = sock(ZMQ_SUB), *s2 = sock(ZMQ_SUB);
+    void *xpub = sock(ctx, ZMQ_XPUB), *s1 = sock(ctx, ZMQ_SUB), *s2 = sock(ctx, ZMQ_SUB);
 
     CHECK_OK(zmq_setsockopt(xpub, ZMQ_XPUB_WELCOME_MSG, "W", 1));
     CHECK_OK(zmq_bind(xpub, "inproc://welcome"));
@@ -510,7 +466,7 @@ static void test_welcome(void)
     /* (NULL, 0) disables the welcome message. */
     CHECK_OK(zmq_setsockopt(xpub, ZMQ_XPUB_WELCOME_MSG, NULL, 0));
     {
-        void *s3 = sock(ZMQ_SUB);
+        void *s3 = sock(ctx, ZMQ_SUB);
         subscribe(s3, "");
         CHECK_OK(zmq_connect(s3, "inproc://welcome"));
         CHECK(recv_sub_msg(xpub, 1, ""));
@@ -526,8 +482,8 @@ static void test_welcome(void)
 
 static void test_invert(void)
 {
-    void *pub = sock(ZMQ_PUB), *xsub = sock(ZMQ_XSUB);
-    void *pub2 = sock(ZMQ_PUB), *sub = sock(ZMQ_SUB);
+    void *pub = sock(ctx, ZMQ_PUB), *xsub = sock(ctx, ZMQ_XSUB);
+    void *pub2 = sock(ctx, ZMQ_PUB), *sub = sock(ctx, ZMQ_SUB);
     int value = -1;
     size_t len = sizeof value;
 
@@ -571,7 +527,7 @@ static void test_invert(void)
 /* XPUB_NODROP: at the high-water mark, EAGAIN instead of silent drops. */
 static void test_nodrop(void)
 {
-    void *xpub = sock(ZMQ_XPUB), *sub = sock(ZMQ_SUB);
+    void *xpub = sock(ctx, ZMQ_XPUB), *sub = sock(ctx, ZMQ_SUB);
     int sent = 0, received = 0;
     char buf[8];
 
@@ -607,7 +563,7 @@ static void test_nodrop(void)
 /* Closing a SUB makes its subscriptions disappear upstream. */
 static void test_unsub_on_close(void)
 {
-    void *xpub = sock(ZMQ_XPUB), *s1 = sock(ZMQ_SUB), *s2 = sock(ZMQ_SUB);
+    void *xpub = sock(ctx, ZMQ_XPUB), *s1 = sock(ctx, ZMQ_SUB), *s2 = sock(ctx, ZMQ_SUB);
 
     CHECK_OK(zmq_bind(xpub, "inproc://close"));
     subscribe(s1, "T");

@@ -1,57 +1,11 @@
 /* REQ/REP: the lock-step state machine (EFSM), round-robin, envelopes with
    DEALER and ROUTER peers, REQ_CORRELATE, REQ_RELAXED and REP's handling of
    malformed requests. inproc only. */
-#include "testutil.h"
+#include "sockutil.h"
 
 #include <unistd.h>
 
 static void *ctx;
-
-/* A socket with 1 s send/receive timeouts and no linger. */
-static void *sock(int type)
-{
-    void *s = zmq_socket(ctx, type);
-    int timeout = 1000, linger = 0;
-    if (!s) {
-        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
-        exit(1);
-    }
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    return s;
-}
-
-static void set_int(void *s, int option, int value)
-{
-    CHECK_OK(zmq_setsockopt(s, option, &value, sizeof value));
-}
-
-static int send_str(void *s, const char *str, int flags)
-{
-    return zmq_send(s, str, strlen(str), flags);
-}
-
-/* 1 if the next part is exactly `expect` with the given RCVMORE. */
-static int recv_is(void *s, const char *expect, int more)
-{
-    char buf[256];
-    int rcvmore = -1;
-    size_t len = sizeof rcvmore;
-    int n = zmq_recv(s, buf, sizeof buf - 1, 0);
-    if (n < 0) {
-        printf("  recv: %s (expected \"%s\")\n", zmq_strerror(errno), expect);
-        return 0;
-    }
-    buf[n < (int) sizeof buf - 1 ? n : (int) sizeof buf - 1] = '\0';
-    zmq_getsockopt(s, ZMQ_RCVMORE, &rcvmore, &len);
-    if (n != (int) strlen(expect) || memcmp(buf, expect, n) != 0 || rcvmore != more) {
-        printf("  recv: \"%s\" (%d bytes) more=%d (expected \"%s\" more=%d)\n", buf,
-               n, rcvmore, expect, more);
-        return 0;
-    }
-    return 1;
-}
 
 /* Receives one part as a message; returns its size or -1, and RCVMORE. */
 static int recv_part(void *s, unsigned char *buf, size_t cap, int *more)
@@ -70,7 +24,7 @@ static int recv_part(void *s, unsigned char *buf, size_t cap, int *more)
 
 static void test_basic(void)
 {
-    void *rep = sock(ZMQ_REP), *req = sock(ZMQ_REQ);
+    void *rep = sock(ctx, ZMQ_REP), *req = sock(ctx, ZMQ_REQ);
     char buf[16];
     int i;
 
@@ -122,13 +76,13 @@ static void test_basic(void)
    queues two REQs and routes each reply to its requester. */
 static void test_round_robin(void)
 {
-    void *req = sock(ZMQ_REQ), *rep[2];
+    void *req = sock(ctx, ZMQ_REQ), *rep[2];
     char buf[16];
     int i;
 
     for (i = 0; i < 2; i++) {
         char name[32];
-        rep[i] = sock(ZMQ_REP);
+        rep[i] = sock(ctx, ZMQ_REP);
         snprintf(name, sizeof name, "inproc://rr%d", i);
         CHECK_OK(zmq_bind(rep[i], name));
         CHECK_OK(zmq_connect(req, name));
@@ -146,7 +100,7 @@ static void test_round_robin(void)
         CHECK_OK(zmq_close(rep[i]));
 
     {
-        void *server = sock(ZMQ_REP), *c1 = sock(ZMQ_REQ), *c2 = sock(ZMQ_REQ);
+        void *server = sock(ctx, ZMQ_REP), *c1 = sock(ctx, ZMQ_REQ), *c2 = sock(ctx, ZMQ_REQ);
         char first[8];
         int n;
         CHECK_OK(zmq_bind(server, "inproc://fanin"));
@@ -172,7 +126,7 @@ static void test_round_robin(void)
    to the empty delimiter and puts it back on the reply. */
 static void test_rep_dealer(void)
 {
-    void *rep = sock(ZMQ_REP), *dealer = sock(ZMQ_DEALER);
+    void *rep = sock(ctx, ZMQ_REP), *dealer = sock(ctx, ZMQ_DEALER);
     char buf[16];
 
     CHECK_OK(zmq_bind(rep, "inproc://rep-dealer"));
@@ -237,7 +191,7 @@ static void test_rep_dealer(void)
 /* REQ talking to a ROUTER: [routing id][empty][body]. */
 static void test_req_router(void)
 {
-    void *router = sock(ZMQ_ROUTER), *req = sock(ZMQ_REQ), *anon = sock(ZMQ_REQ);
+    void *router = sock(ctx, ZMQ_ROUTER), *req = sock(ctx, ZMQ_REQ), *anon = sock(ctx, ZMQ_REQ);
     unsigned char part[64];
     int more = 0, n;
     char buf[16];
@@ -282,13 +236,13 @@ static void test_req_router(void)
 /* REQ accepts replies only from the peer its request went to. */
 static void test_reply_from_other_peer(void)
 {
-    void *req = sock(ZMQ_REQ), *r[2];
+    void *req = sock(ctx, ZMQ_REQ), *r[2];
     int i;
 
     CHECK_OK(zmq_setsockopt(req, ZMQ_ROUTING_ID, "me", 2));
     for (i = 0; i < 2; i++) {
         char name[32];
-        r[i] = sock(ZMQ_ROUTER);
+        r[i] = sock(ctx, ZMQ_ROUTER);
         snprintf(name, sizeof name, "inproc://other%d", i);
         CHECK_OK(zmq_bind(r[i], name));
         CHECK_OK(zmq_connect(req, name));
@@ -345,7 +299,7 @@ static void send_correlated(void *router, const char *id, const unsigned char re
 
 static void test_correlate(void)
 {
-    void *router = sock(ZMQ_ROUTER), *req = sock(ZMQ_REQ);
+    void *router = sock(ctx, ZMQ_ROUTER), *req = sock(ctx, ZMQ_REQ);
     unsigned char id1[4], id2[4], wrong[4];
     unsigned int v1, v2;
     char buf[16];
@@ -383,7 +337,7 @@ static void test_correlate(void)
 
     /* A REP peer echoes the request id transparently. */
     {
-        void *rep = sock(ZMQ_REP), *creq = sock(ZMQ_REQ);
+        void *rep = sock(ctx, ZMQ_REP), *creq = sock(ctx, ZMQ_REQ);
         CHECK_OK(zmq_bind(rep, "inproc://correlate-rep"));
         set_int(creq, ZMQ_REQ_CORRELATE, 1);
         CHECK_OK(zmq_connect(creq, "inproc://correlate-rep"));
@@ -401,7 +355,7 @@ static void test_correlate(void)
 
 static void test_relaxed(void)
 {
-    void *router = sock(ZMQ_ROUTER), *req = sock(ZMQ_REQ);
+    void *router = sock(ctx, ZMQ_ROUTER), *req = sock(ctx, ZMQ_REQ);
     unsigned char id1[4], id2[4];
     char buf[16];
 
@@ -429,7 +383,7 @@ static void test_relaxed(void)
     /* Relaxed without correlate, against a REP: a resent request is
        answered; REP sees both. */
     {
-        void *rep = sock(ZMQ_REP), *rreq = sock(ZMQ_REQ);
+        void *rep = sock(ctx, ZMQ_REP), *rreq = sock(ctx, ZMQ_REQ);
         CHECK_OK(zmq_bind(rep, "inproc://relaxed-rep"));
         set_int(rreq, ZMQ_REQ_RELAXED, 1);
         CHECK_OK(zmq_connect(rreq, "inproc://relaxed-rep"));
@@ -448,7 +402,7 @@ static void test_relaxed(void)
 
     /* Strict REQ (the default) keeps refusing. */
     {
-        void *strict = sock(ZMQ_REQ);
+        void *strict = sock(ctx, ZMQ_REQ);
         CHECK_OK(zmq_connect(strict, "inproc://nowhere-strict"));
         CHECK(send_str(strict, "a", 0) == 1);
         CHECK_ERR(send_str(strict, "b", 0), EFSM);
@@ -462,7 +416,7 @@ static void test_relaxed(void)
    send. */
 static void test_no_peer(void)
 {
-    void *req = sock(ZMQ_REQ);
+    void *req = sock(ctx, ZMQ_REQ);
     char buf[4];
     CHECK_OK(zmq_bind(req, "inproc://req-alone"));
     CHECK_ERR(send_str(req, "x", ZMQ_DONTWAIT), EAGAIN);

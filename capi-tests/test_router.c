@@ -1,57 +1,11 @@
 /* ROUTER/DEALER routing: routing-id frames, explicit and generated ids,
    ROUTER_MANDATORY, ROUTER_HANDOVER, PROBE_ROUTER, CONNECT_ROUTING_ID,
    ROUTER-to-ROUTER and malformed sends. inproc only. */
-#include "testutil.h"
+#include "sockutil.h"
 
 #include <unistd.h>
 
 static void *ctx;
-
-/* A socket with 1 s send/receive timeouts and no linger. */
-static void *sock(int type)
-{
-    void *s = zmq_socket(ctx, type);
-    int timeout = 1000, linger = 0;
-    if (!s) {
-        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
-        exit(1);
-    }
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    return s;
-}
-
-static void set_int(void *s, int option, int value)
-{
-    CHECK_OK(zmq_setsockopt(s, option, &value, sizeof value));
-}
-
-static int send_str(void *s, const char *str, int flags)
-{
-    return zmq_send(s, str, strlen(str), flags);
-}
-
-/* 1 if the next part is exactly `expect` with the given RCVMORE. */
-static int recv_is(void *s, const char *expect, int more)
-{
-    char buf[256];
-    int rcvmore = -1;
-    size_t len = sizeof rcvmore;
-    int n = zmq_recv(s, buf, sizeof buf - 1, 0);
-    if (n < 0) {
-        printf("  recv: %s (expected \"%s\")\n", zmq_strerror(errno), expect);
-        return 0;
-    }
-    buf[n < (int) sizeof buf - 1 ? n : (int) sizeof buf - 1] = '\0';
-    zmq_getsockopt(s, ZMQ_RCVMORE, &rcvmore, &len);
-    if (n != (int) strlen(expect) || memcmp(buf, expect, n) != 0 || rcvmore != more) {
-        printf("  recv: \"%s\" (%d bytes) more=%d (expected \"%s\" more=%d)\n", buf,
-               n, rcvmore, expect, more);
-        return 0;
-    }
-    return 1;
-}
 
 /* Receives one part; returns its size or -1, and RCVMORE in *more. */
 static int recv_part(void *s, unsigned char *buf, size_t cap, int *more)
@@ -79,7 +33,7 @@ static int events_of(void *s)
 
 static void test_routing_ids(void)
 {
-    void *router = sock(ZMQ_ROUTER);
+    void *router = sock(ctx, ZMQ_ROUTER);
     void *dealer[3];
     unsigned char anon_id[2][8];
     int i, more = 0;
@@ -88,7 +42,7 @@ static void test_routing_ids(void)
     CHECK_OK(zmq_bind(router, "inproc://ids"));
     for (i = 0; i < 3; i++) {
         char id[4] = {'D', (char) ('0' + i), 0, 0};
-        dealer[i] = sock(ZMQ_DEALER);
+        dealer[i] = sock(ctx, ZMQ_DEALER);
         CHECK_OK(zmq_setsockopt(dealer[i], ZMQ_ROUTING_ID, id, 2));
         CHECK_OK(zmq_connect(dealer[i], "inproc://ids"));
     }
@@ -124,7 +78,7 @@ static void test_routing_ids(void)
     /* Anonymous peers get 5-byte ids: 0x00 + a big-endian counter, one
        more per new peer. */
     for (i = 0; i < 2; i++) {
-        void *anon = sock(ZMQ_DEALER);
+        void *anon = sock(ctx, ZMQ_DEALER);
         int n;
         CHECK_OK(zmq_connect(anon, "inproc://ids"));
         CHECK(send_str(anon, "anon", 0) == 4);
@@ -153,7 +107,7 @@ static void test_routing_ids(void)
 
 static void test_mandatory(void)
 {
-    void *router = sock(ZMQ_ROUTER), *dealer = sock(ZMQ_DEALER);
+    void *router = sock(ctx, ZMQ_ROUTER), *dealer = sock(ctx, ZMQ_DEALER);
     char buf[16];
 
     /* Without peers: POLLOUT is always reported by a default ROUTER. */
@@ -223,8 +177,8 @@ static void test_mandatory(void)
 /* A second peer claiming an id already in use. */
 static void test_handover(int handover)
 {
-    void *router = sock(ZMQ_ROUTER), *first = sock(ZMQ_DEALER),
-         *second = sock(ZMQ_DEALER);
+    void *router = sock(ctx, ZMQ_ROUTER), *first = sock(ctx, ZMQ_DEALER),
+         *second = sock(ctx, ZMQ_DEALER);
     char buf[16];
 
     char endpoint[32];
@@ -275,7 +229,7 @@ static void test_handover(int handover)
 
 static void test_probe_router(void)
 {
-    void *router = sock(ZMQ_ROUTER), *dealer = sock(ZMQ_DEALER);
+    void *router = sock(ctx, ZMQ_ROUTER), *dealer = sock(ctx, ZMQ_DEALER);
     char buf[16];
 
     CHECK_OK(zmq_bind(router, "inproc://probe"));
@@ -294,7 +248,7 @@ static void test_probe_router(void)
     CHECK_OK(zmq_close(dealer));
 
     /* Without PROBE_ROUTER, connecting sends nothing. */
-    dealer = sock(ZMQ_DEALER);
+    dealer = sock(ctx, ZMQ_DEALER);
     CHECK_OK(zmq_connect(dealer, "inproc://probe"));
     set_int(router, ZMQ_RCVTIMEO, 100);
     CHECK_ERR(zmq_recv(router, buf, sizeof buf, 0), EAGAIN);
@@ -303,7 +257,7 @@ static void test_probe_router(void)
     /* A connecting ROUTER with PROBE_ROUTER probes a bound DEALER: the
        DEALER receives one empty message. */
     {
-        void *bdealer = sock(ZMQ_DEALER), *crouter = sock(ZMQ_ROUTER);
+        void *bdealer = sock(ctx, ZMQ_DEALER), *crouter = sock(ctx, ZMQ_ROUTER);
         CHECK_OK(zmq_bind(bdealer, "inproc://probe2"));
         set_int(crouter, ZMQ_PROBE_ROUTER, 1);
         CHECK_OK(zmq_connect(crouter, "inproc://probe2"));
@@ -318,8 +272,8 @@ static void test_probe_router(void)
 
 static void test_router_to_router(void)
 {
-    void *server = sock(ZMQ_ROUTER), *client = sock(ZMQ_ROUTER),
-         *other = sock(ZMQ_ROUTER);
+    void *server = sock(ctx, ZMQ_ROUTER), *client = sock(ctx, ZMQ_ROUTER),
+         *other = sock(ctx, ZMQ_ROUTER);
 
     CHECK_OK(zmq_setsockopt(server, ZMQ_ROUTING_ID, "srv", 3));
     CHECK_OK(zmq_bind(server, "inproc://r2r"));
@@ -360,7 +314,7 @@ static void test_router_to_router(void)
 
     /* CONNECT_ROUTING_ID applies to one connect only. */
     {
-        void *bound2 = sock(ZMQ_ROUTER);
+        void *bound2 = sock(ctx, ZMQ_ROUTER);
         CHECK_OK(zmq_setsockopt(bound2, ZMQ_ROUTING_ID, "b2", 2));
         CHECK_OK(zmq_bind(bound2, "inproc://r2r-second"));
         CHECK_OK(zmq_connect(client, "inproc://r2r-second"));
@@ -383,7 +337,7 @@ static void test_router_to_router(void)
    (even if it names a peer) and sending succeeds. */
 static void test_single_frame(void)
 {
-    void *router = sock(ZMQ_ROUTER), *dealer = sock(ZMQ_DEALER);
+    void *router = sock(ctx, ZMQ_ROUTER), *dealer = sock(ctx, ZMQ_DEALER);
     char buf[16];
 
     CHECK_OK(zmq_bind(router, "inproc://single"));
@@ -419,12 +373,12 @@ static void test_single_frame(void)
 /* DEALER round-robins outgoing and fair-queues incoming. */
 static void test_dealer(void)
 {
-    void *dealer = sock(ZMQ_DEALER), *r[2];
+    void *dealer = sock(ctx, ZMQ_DEALER), *r[2];
     int i;
 
     for (i = 0; i < 2; i++) {
         char name[32];
-        r[i] = sock(ZMQ_ROUTER);
+        r[i] = sock(ctx, ZMQ_ROUTER);
         snprintf(name, sizeof name, "inproc://dealer%d", i);
         CHECK_OK(zmq_bind(r[i], name));
         CHECK_OK(zmq_connect(dealer, name));

@@ -46,7 +46,7 @@ static int get_int(void *s, int option)
     return v;
 }
 
-static int recv_is(void *s, const char *expect, int flags)
+static int recv_eq(void *s, const char *expect, int flags)
 {
     char buf[256];
     int n = zmq_recv(s, buf, sizeof buf, flags);
@@ -92,8 +92,8 @@ static void test_send_recv_basic(void)
     /* Both directions, order preserved. */
     CHECK(zmq_send(b, "r1", 2, 0) == 2);
     CHECK(zmq_send(b, "r2", 2, 0) == 2);
-    CHECK(recv_is(a, "r1", 0));
-    CHECK(recv_is(a, "r2", 0));
+    CHECK(recv_eq(a, "r1", 0));
+    CHECK(recv_eq(a, "r2", 0));
 
     /* zmq_send_const: the buffer is referenced, content arrives intact. */
     {
@@ -101,9 +101,9 @@ static void test_send_recv_basic(void)
         CHECK(zmq_send_const(a, constant, sizeof constant - 1, ZMQ_SNDMORE)
               == (int) sizeof constant - 1);
         CHECK(zmq_send_const(a, constant, 8, 0) == 8);
-        CHECK(recv_is(b, "constant data, never freed", 0));
+        CHECK(recv_eq(b, "constant data, never freed", 0));
         CHECK(get_int(b, ZMQ_RCVMORE) == 1);
-        CHECK(recv_is(b, "constant", 0));
+        CHECK(recv_eq(b, "constant", 0));
         CHECK(get_int(b, ZMQ_RCVMORE) == 0);
         CHECK(zmq_send_const(a, NULL, 0, 0) == 0);
         CHECK(zmq_recv(b, buf, sizeof buf, 0) == 0);
@@ -256,11 +256,11 @@ static void test_multipart(void)
     CHECK(!(get_int(b, ZMQ_EVENTS) & ZMQ_POLLIN));
     CHECK(zmq_send(a, "CCC", 3, 0) == 3);
     CHECK(get_int(b, ZMQ_EVENTS) == (ZMQ_POLLIN | ZMQ_POLLOUT));
-    CHECK(recv_is(b, "A", ZMQ_DONTWAIT));
+    CHECK(recv_eq(b, "A", ZMQ_DONTWAIT));
     CHECK(get_int(b, ZMQ_RCVMORE) == 1);
-    CHECK(recv_is(b, "BB", ZMQ_DONTWAIT));
+    CHECK(recv_eq(b, "BB", ZMQ_DONTWAIT));
     CHECK(get_int(b, ZMQ_RCVMORE) == 1);
-    CHECK(recv_is(b, "CCC", ZMQ_DONTWAIT));
+    CHECK(recv_eq(b, "CCC", ZMQ_DONTWAIT));
     CHECK(get_int(b, ZMQ_RCVMORE) == 0);
 
     /* ZMQ_RCVMORE accepts a larger buffer and writes an int. */
@@ -269,10 +269,10 @@ static void test_multipart(void)
         size_t len = sizeof wide;
         CHECK(zmq_send(a, "p", 1, ZMQ_SNDMORE) == 1);
         CHECK(zmq_send(a, "q", 1, 0) == 1);
-        CHECK(recv_is(b, "p", 0));
+        CHECK(recv_eq(b, "p", 0));
         CHECK_OK(zmq_getsockopt(b, ZMQ_RCVMORE, &wide, &len));
         CHECK(len == sizeof(int));
-        CHECK(recv_is(b, "q", 0));
+        CHECK(recv_eq(b, "q", 0));
         len = 2;
         CHECK_ERR(zmq_getsockopt(b, ZMQ_RCVMORE, &wide, &len), EINVAL);
     }
@@ -306,10 +306,10 @@ static void test_multipart(void)
     CHECK(zmq_send(a, "m1b", 3, 0) == 3);
     CHECK(zmq_send(a, "m2a", 3, ZMQ_SNDMORE) == 3);
     CHECK(zmq_send(a, "m2b", 3, 0) == 3);
-    CHECK(recv_is(b, "m1a", 0) && get_int(b, ZMQ_RCVMORE) == 1);
-    CHECK(recv_is(b, "m1b", 0) && get_int(b, ZMQ_RCVMORE) == 0);
-    CHECK(recv_is(b, "m2a", 0) && get_int(b, ZMQ_RCVMORE) == 1);
-    CHECK(recv_is(b, "m2b", 0) && get_int(b, ZMQ_RCVMORE) == 0);
+    CHECK(recv_eq(b, "m1a", 0) && get_int(b, ZMQ_RCVMORE) == 1);
+    CHECK(recv_eq(b, "m1b", 0) && get_int(b, ZMQ_RCVMORE) == 0);
+    CHECK(recv_eq(b, "m2a", 0) && get_int(b, ZMQ_RCVMORE) == 1);
+    CHECK(recv_eq(b, "m2b", 0) && get_int(b, ZMQ_RCVMORE) == 0);
 
     CHECK_OK(zmq_close(a));
     CHECK_OK(zmq_close(b));
@@ -372,7 +372,7 @@ static void test_dontwait_and_timeouts(void)
     CHECK_OK(zmq_setsockopt(b, ZMQ_RCVTIMEO, &t, sizeof t));
     CHECK(zmq_send(a, "now", 3, 0) == 3);
     watch = zmq_stopwatch_start();
-    CHECK(recv_is(b, "now", 0));
+    CHECK(recv_eq(b, "now", 0));
     us = zmq_stopwatch_stop(watch);
     CHECK(us < 500000);
 
@@ -428,9 +428,9 @@ static void test_type_and_events(void)
     CHECK(zmq_send(a, "2", 1, 0) == 1);
     CHECK(get_int(b, ZMQ_EVENTS) == (ZMQ_POLLIN | ZMQ_POLLOUT));
     CHECK(get_int(a, ZMQ_EVENTS) == ZMQ_POLLOUT);
-    CHECK(recv_is(b, "1", 0));
+    CHECK(recv_eq(b, "1", 0));
     CHECK(get_int(b, ZMQ_EVENTS) == (ZMQ_POLLIN | ZMQ_POLLOUT));
-    CHECK(recv_is(b, "2", 0));
+    CHECK(recv_eq(b, "2", 0));
     CHECK(get_int(b, ZMQ_EVENTS) == ZMQ_POLLOUT);
     CHECK_OK(zmq_close(a));
     CHECK_OK(zmq_close(b));
@@ -440,7 +440,7 @@ static void test_type_and_events(void)
     CHECK(zmq_send(a, "x", 1, 0) == 1);
     CHECK(get_int(a, ZMQ_EVENTS) == ZMQ_POLLOUT);
     CHECK(get_int(b, ZMQ_EVENTS) == ZMQ_POLLIN);
-    CHECK(recv_is(b, "x", 0));
+    CHECK(recv_eq(b, "x", 0));
     CHECK(get_int(b, ZMQ_EVENTS) == 0);
     CHECK_OK(zmq_close(a));
     CHECK_OK(zmq_close(b));

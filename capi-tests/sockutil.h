@@ -1,0 +1,79 @@
+/* Helpers shared by the socket tests (after testutil.h). Each is inline so
+   a test that does not use one gets no unused-function warning. */
+#ifndef FERROZMQ_SOCKUTIL_H
+#define FERROZMQ_SOCKUTIL_H
+
+#include "testutil.h"
+
+#include <time.h>
+
+/* A socket with 1 s send/receive timeouts (so a failing test never hangs)
+   and no linger. */
+static inline void *sock(void *ctx, int type)
+{
+    void *s = zmq_socket(ctx, type);
+    int timeout = 1000, linger = 0;
+    if (!s) {
+        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
+        exit(1);
+    }
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    return s;
+}
+
+static inline void set_int(void *s, int option, int value)
+{
+    CHECK_OK(zmq_setsockopt(s, option, &value, sizeof value));
+}
+
+static inline int send_str(void *s, const char *str, int flags)
+{
+    return zmq_send(s, str, strlen(str), flags);
+}
+
+/* 1 if the next part is exactly `expect` with the given RCVMORE. */
+static inline int recv_is(void *s, const char *expect, int more)
+{
+    char buf[256];
+    int rcvmore = -1;
+    size_t len = sizeof rcvmore;
+    int n = zmq_recv(s, buf, sizeof buf - 1, 0);
+    if (n < 0) {
+        printf("  recv: %s (expected \"%s\")\n", zmq_strerror(errno), expect);
+        return 0;
+    }
+    buf[n < (int) sizeof buf - 1 ? n : (int) sizeof buf - 1] = '\0';
+    zmq_getsockopt(s, ZMQ_RCVMORE, &rcvmore, &len);
+    if (n != (int) strlen(expect) || memcmp(buf, expect, n) != 0 || rcvmore != more) {
+        printf("  recv: \"%s\" (%d bytes) more=%d (expected \"%s\" more=%d)\n", buf, n,
+               rcvmore, expect, more);
+        return 0;
+    }
+    return 1;
+}
+
+/* 1 if nothing arrives on s within ms (RCVTIMEO goes back to 1 s). */
+static inline int nothing_within(void *s, int ms)
+{
+    char buf[64];
+    int timeout = ms, rc, err;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    rc = zmq_recv(s, buf, sizeof buf, 0);
+    err = errno;
+    timeout = 1000;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    if (rc >= 0)
+        printf("  unexpected message of %d bytes\n", rc);
+    return rc == -1 && err == EAGAIN;
+}
+
+static inline double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+#endif
