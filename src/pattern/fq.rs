@@ -1,59 +1,46 @@
 //! Fair queuing: take whole messages from the pipes that have some, in
 //! turn.
 
+use super::active::ActiveSet;
 use crate::msg::Msg;
 use crate::pipe::{PipeId, Pipes, Read};
 
 #[derive(Default)]
 pub struct FairQueue {
-    active: Vec<PipeId>,
-    current: usize,
-    /// In the middle of a multipart message from `active[current]`.
+    active: ActiveSet,
+    /// In the middle of a multipart message from the current pipe.
     more: bool,
 }
 
 impl FairQueue {
     pub fn attach(&mut self, id: PipeId) {
-        self.activated(id);
+        self.active.add(id);
     }
 
     pub fn activated(&mut self, id: PipeId) {
-        if !self.active.contains(&id) {
-            self.active.push(id);
-        }
+        self.active.add(id);
     }
 
     pub fn terminated(&mut self, id: PipeId) {
-        if let Some(pos) = self.active.iter().position(|&p| p == id) {
-            if pos == self.current && self.more {
-                self.more = false;
-            }
-            self.deactivate_at(pos);
-        }
-    }
-
-    fn deactivate_at(&mut self, pos: usize) {
-        self.active.swap_remove(pos);
-        if self.current >= self.active.len() {
-            self.current = 0;
+        if self.active.remove(id) {
+            self.more = false;
         }
     }
 
     /// The next part and the pipe it came from.
     pub fn recv(&mut self, pipes: &mut Pipes) -> Option<(Msg, PipeId)> {
-        while !self.active.is_empty() {
-            let id = self.active[self.current];
+        while let Some(id) = self.active.current() {
             match pipes.read(id) {
                 Read::Msg(msg) => {
                     self.more = msg.more();
                     if !self.more {
-                        self.current = (self.current + 1) % self.active.len();
+                        self.active.advance();
                     }
                     return Some((msg, id));
                 }
                 Read::Empty | Read::Gone => {
                     self.more = false;
-                    self.deactivate_at(self.current);
+                    self.active.remove_current();
                 }
             }
         }
@@ -64,14 +51,14 @@ impl FairQueue {
         if self.more {
             return true;
         }
-        while !self.active.is_empty() {
-            if pipes.check_read(self.active[self.current]) {
+        while let Some(id) = self.active.current() {
+            if pipes.check_read(id) {
                 return true;
             }
-            if pipes.get_mut(self.active[self.current]).drained_and_gone() {
-                pipes.mark_gone(self.active[self.current]);
+            if pipes.get_mut(id).drained_and_gone() {
+                pipes.mark_gone(id);
             }
-            self.deactivate_at(self.current);
+            self.active.remove_current();
         }
         false
     }

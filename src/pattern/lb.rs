@@ -1,14 +1,14 @@
 //! Load balancing: each whole message to the next pipe that has room.
 
+use super::active::ActiveSet;
 use crate::errno::Errno;
 use crate::msg::Msg;
 use crate::pipe::{PipeId, Pipes};
 
 #[derive(Default)]
 pub struct LoadBalance {
-    active: Vec<PipeId>,
-    current: usize,
-    /// In the middle of a multipart message to `active[current]`.
+    active: ActiveSet,
+    /// In the middle of a multipart message to the current pipe.
     more: bool,
     /// The pipe of the current multipart message died: drop its rest.
     dropping: bool,
@@ -16,25 +16,17 @@ pub struct LoadBalance {
 
 impl LoadBalance {
     pub fn attach(&mut self, id: PipeId) {
-        self.activated(id);
+        self.active.add(id);
     }
 
     pub fn activated(&mut self, id: PipeId) {
-        if !self.active.contains(&id) {
-            self.active.push(id);
-        }
+        self.active.add(id);
     }
 
     pub fn terminated(&mut self, id: PipeId) {
-        if let Some(pos) = self.active.iter().position(|&p| p == id) {
-            if pos == self.current && self.more {
-                self.dropping = true;
-                self.more = false;
-            }
-            self.active.swap_remove(pos);
-            if self.current >= self.active.len() {
-                self.current = 0;
-            }
+        if self.active.remove(id) && self.more {
+            self.dropping = true;
+            self.more = false;
         }
     }
 
@@ -45,21 +37,16 @@ impl LoadBalance {
             self.dropping = msg.more();
             return Ok(None);
         }
-        if !self.more {
-            loop {
-                if self.active.is_empty() {
-                    return Err((Errno::EAGAIN, msg));
-                }
-                if pipes.check_write(self.active[self.current]) {
-                    break;
-                }
-                self.active.swap_remove(self.current);
-                if self.current >= self.active.len() {
-                    self.current = 0;
-                }
+        let id = loop {
+            let Some(id) = self.active.current() else {
+                return Err((Errno::EAGAIN, msg));
+            };
+            // The rest of a message goes where its first part went.
+            if self.more || pipes.check_write(id) {
+                break id;
             }
-        }
-        let id = self.active[self.current];
+            self.active.remove_current();
+        };
         let more = msg.more();
         if !pipes.write(id, msg) {
             // The peer vanished; the rest of this message goes nowhere.
@@ -69,7 +56,7 @@ impl LoadBalance {
         }
         self.more = more;
         if !more {
-            self.current = (self.current + 1) % self.active.len();
+            self.active.advance();
         }
         Ok(Some(id))
     }
@@ -78,14 +65,11 @@ impl LoadBalance {
         if self.more {
             return true;
         }
-        while !self.active.is_empty() {
-            if pipes.check_write(self.active[self.current]) {
+        while let Some(id) = self.active.current() {
+            if pipes.check_write(id) {
                 return true;
             }
-            self.active.swap_remove(self.current);
-            if self.current >= self.active.len() {
-                self.current = 0;
-            }
+            self.active.remove_current();
         }
         false
     }

@@ -5,6 +5,7 @@
 //! part, like libzmq's xsend/xrecv: `send` gets each part with its MORE
 //! flag, `recv` returns one part at a time.
 
+mod active;
 pub mod dist;
 pub mod fq;
 pub mod lb;
@@ -40,6 +41,8 @@ pub mod kind {
     pub const XPUB: i32 = 9;
     pub const XSUB: i32 = 10;
     pub const STREAM: i32 = 11;
+    pub const RADIO: i32 = 14;
+    pub const DISH: i32 = 15;
 }
 
 /// What a pattern's send gives back when it cannot take the part now.

@@ -15,6 +15,30 @@ use crate::msg::Msg;
 use crate::pipe::{PipeId, Pipes, Read};
 use crate::socket::options::Options;
 
+/// Tells subscription messages (first byte 1 or 0) from other messages,
+/// part by part. With ONLY_FIRST_SUBSCRIBE only the first part of a
+/// multipart message can be one; otherwise libzmq looks at later parts too
+/// as long as the first one was a subscription.
+#[derive(Default)]
+struct SubscriptionParts {
+    more: bool,
+    look_at_next: bool,
+}
+
+impl SubscriptionParts {
+    /// Some(true) subscribe, Some(false) unsubscribe, None a plain part.
+    fn classify(&mut self, msg: &Msg, only_first: bool) -> Option<bool> {
+        let first_part = !self.more;
+        self.more = msg.more();
+        let data = msg.data();
+        let is_sub = (first_part || self.look_at_next) && matches!(data.first(), Some(0 | 1));
+        if first_part {
+            self.look_at_next = !only_first || is_sub;
+        }
+        is_sub.then(|| data[0] == 1)
+    }
+}
+
 fn subscription(subscribe: bool, topic: &[u8]) -> Msg {
     let mut body = Vec::with_capacity(topic.len() + 1);
     body.push(subscribe as u8);
@@ -35,9 +59,7 @@ pub struct XPub {
     pending: VecDeque<(Msg, Option<PipeId>)>,
     /// XPUB_MANUAL: the pipe whose subscription was received last.
     last_pipe: Option<PipeId>,
-    /// Reading a multipart upstream message from some pipe.
-    more_recv: bool,
-    process_subscribe: bool,
+    parts: SubscriptionParts,
 }
 
 impl XPub {
@@ -50,8 +72,7 @@ impl XPub {
             matches: Vec::new(),
             pending: VecDeque::new(),
             last_pipe: None,
-            more_recv: false,
-            process_subscribe: true,
+            parts: SubscriptionParts::default(),
         }
     }
 
@@ -62,18 +83,8 @@ impl XPub {
                 Read::Msg(m) => m,
                 _ => return,
             };
-            let first_part = !self.more_recv;
-            self.more_recv = msg.more();
-            let data = msg.data();
-            let is_sub = (first_part || self.process_subscribe)
-                && !data.is_empty()
-                && (data[0] == 0 || data[0] == 1);
-            if first_part {
-                self.process_subscribe = !opts.only_first_subscribe || is_sub;
-            }
-            if is_sub {
-                let subscribe = data[0] == 1;
-                let topic = &data[1..];
+            if let Some(subscribe) = self.parts.classify(&msg, opts.only_first_subscribe) {
+                let topic = &msg.data()[1..];
                 let notify = if opts.xpub_manual {
                     true
                 } else if subscribe {
@@ -215,8 +226,7 @@ pub struct XSub {
     /// A matching message taken while answering has_in.
     prefetched: VecDeque<Msg>,
     more_recv: bool,
-    more_send: bool,
-    process_subscribe: bool,
+    parts: SubscriptionParts,
 }
 
 impl XSub {
@@ -229,8 +239,7 @@ impl XSub {
             dist: Dist::default(),
             prefetched: VecDeque::new(),
             more_recv: false,
-            more_send: false,
-            process_subscribe: true,
+            parts: SubscriptionParts::default(),
         }
     }
 
@@ -249,21 +258,15 @@ impl XSub {
 
     /// Sends upstream, applying subscription messages to our own filter.
     fn upstream(&mut self, pipes: &mut Pipes, msg: Msg, opts: &Options) {
-        let first_part = !self.more_send;
-        self.more_send = msg.more();
-        let data = msg.data();
-        let is_sub = (first_part || self.process_subscribe)
-            && !data.is_empty()
-            && (data[0] == 0 || data[0] == 1);
-        if first_part {
-            self.process_subscribe = !opts.only_first_subscribe || is_sub;
-        }
-        if is_sub && data[0] == 0 && !self.subscriptions.remove(&data[1..]) {
-            // Still subscribed by another call: upstream need not know.
-            return;
-        }
-        if is_sub && data[0] == 1 {
-            self.subscriptions.add(&data[1..]);
+        match self.parts.classify(&msg, opts.only_first_subscribe) {
+            Some(false) if !self.subscriptions.remove(&msg.data()[1..]) => {
+                // Still subscribed by another call: upstream need not know.
+                return;
+            }
+            Some(true) => {
+                self.subscriptions.add(&msg.data()[1..]);
+            }
+            _ => {}
         }
         self.send_to_all(pipes, msg);
     }

@@ -23,21 +23,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::errno::{Errno, Result};
 use crate::util::z85;
 
-// Socket types (zmq.h). 12-20 are draft types.
-pub const PAIR: i32 = 0;
-pub const PUB: i32 = 1;
-pub const SUB: i32 = 2;
-pub const REQ: i32 = 3;
-pub const REP: i32 = 4;
-pub const DEALER: i32 = 5;
-pub const ROUTER: i32 = 6;
-pub const PULL: i32 = 7;
-pub const PUSH: i32 = 8;
-pub const XPUB: i32 = 9;
-pub const XSUB: i32 = 10;
-pub const STREAM: i32 = 11;
-pub const RADIO: i32 = 14;
-pub const DISH: i32 = 15;
+pub use crate::pattern::kind::*;
 
 // Option numbers (zmq.h).
 pub const AFFINITY: i32 = 4;
