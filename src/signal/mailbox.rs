@@ -119,6 +119,24 @@ impl<C> Mailbox<C> {
         }
     }
 
+    /// Drops a wake-up signal that no queued command stands behind.
+    ///
+    /// A sender takes the idle flag and then writes the eventfd; if we
+    /// reset the eventfd in between, its write lands afterwards and leaves
+    /// the fd readable with nothing queued. Call this on slow paths (before
+    /// sleeping, in ZMQ_EVENTS) so the fd goes quiet again. Returns true
+    /// when commands may be waiting: the caller should drain with `recv`.
+    pub fn clear_stale(&mut self) -> bool {
+        if !self.asleep || !self.shared.idle.load(Ordering::SeqCst) {
+            return true;
+        }
+        self.shared.signaler.reset();
+        fence(Ordering::SeqCst);
+        // A sender that came after our check may have had its write eaten
+        // by the reset; its command is queued, so report it.
+        !self.shared.idle.load(Ordering::SeqCst)
+    }
+
     /// Sleeps until a command arrives or `deadline` passes. Call only after
     /// `recv` returned None.
     pub fn wait(&self, deadline: Option<Instant>) -> Result<Wait> {
@@ -153,6 +171,18 @@ mod tests {
         assert_eq!(mb.recv(), Some(2));
         assert_eq!(mb.recv(), None);
         assert_eq!(mb.wait(soon()).unwrap(), Wait::TimedOut, "signal consumed");
+    }
+
+    #[test]
+    fn stale_signals_are_cleared() {
+        let mut mb = Mailbox::<u32>::new().unwrap();
+        assert_eq!(mb.recv(), None);
+        // A write with nothing queued behind it, as a late eventfd write
+        // after our reset leaves.
+        mb.shared.signaler.send();
+        assert_eq!(mb.wait(soon()).unwrap(), Wait::Signalled);
+        assert!(!mb.clear_stale());
+        assert_eq!(mb.wait(soon()).unwrap(), Wait::TimedOut);
     }
 
     #[test]

@@ -227,6 +227,12 @@ impl Socket {
             }
             std::hint::spin_loop();
         }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(Errno::EAGAIN);
+        }
+        if self.drain_stale()? {
+            return Ok(());
+        }
         match self.mailbox.wait(deadline)? {
             Wait::Signalled => {
                 self.process_commands()?;
@@ -234,6 +240,16 @@ impl Socket {
             }
             Wait::TimedOut => Err(Errno::EAGAIN),
         }
+    }
+
+    /// Quiets a stale wake-up signal (see Mailbox::clear_stale), handling
+    /// any command that slipped in; Ok(true) if there was one.
+    fn drain_stale(&mut self) -> Result<bool> {
+        let mut any = false;
+        while self.mailbox.clear_stale() {
+            any |= self.process_commands()?;
+        }
+        Ok(any)
     }
 
     /// Sends one part. On failure the caller keeps the message.
@@ -281,9 +297,11 @@ impl Socket {
         }
     }
 
-    /// ZMQ_EVENTS: processes pending commands, then reports readiness.
+    /// ZMQ_EVENTS: processes pending commands, then reports readiness. It
+    /// also leaves ZMQ_FD quiet until something new happens.
     pub fn events(&mut self) -> Result<i32> {
         self.check_alive()?;
+        self.drain_stale()?;
         let mut events = 0;
         if self.pattern.has_in(&mut self.pipes, &self.options) {
             events |= POLLIN;
