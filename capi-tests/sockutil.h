@@ -7,12 +7,12 @@
 
 #include <time.h>
 
-/* A socket with 1 s send/receive timeouts (so a failing test never hangs)
-   and no linger. */
-static inline void *sock(void *ctx, int type)
+/* A socket whose blocking calls give up after timeout_ms (so a failing
+   test never hangs) and which never lingers at close. */
+static inline void *sock_timeout(void *ctx, int type, int timeout_ms)
 {
     void *s = zmq_socket(ctx, type);
-    int timeout = 1000, linger = 0;
+    int timeout = timeout_ms, linger = 0;
     if (!s) {
         printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
         exit(1);
@@ -21,6 +21,11 @@ static inline void *sock(void *ctx, int type)
     zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
     return s;
+}
+
+static inline void *sock(void *ctx, int type)
+{
+    return sock_timeout(ctx, type, 1000);
 }
 
 static inline void set_int(void *s, int option, int value)
@@ -74,6 +79,21 @@ static inline double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Receives one part as a message; returns its size or -1, and RCVMORE. */
+static inline int recv_part(void *s, void *buf, size_t cap, int *more)
+{
+    zmq_msg_t msg;
+    int n;
+    zmq_msg_init(&msg);
+    n = zmq_msg_recv(&msg, s, 0);
+    if (n >= 0) {
+        memcpy(buf, zmq_msg_data(&msg), (size_t) n < cap ? (size_t) n : cap);
+        *more = zmq_msg_more(&msg);
+    }
+    zmq_msg_close(&msg);
+    return n;
 }
 
 #endif

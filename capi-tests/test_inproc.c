@@ -7,22 +7,6 @@
 
 static void *ctx;
 
-/* A socket whose blocking calls give up after 2 s, so a failure never
-   hangs the program, and which never lingers at close. */
-static void *mk(int type)
-{
-    int timeout = 2000, linger = 0;
-    void *s = zmq_socket(ctx, type);
-    if (!s) {
-        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
-        exit(1);
-    }
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    return s;
-}
-
 /* 1 if the next message on s is exactly `expect`. */
 static int recv_eq(void *s, const char *expect, int flags)
 {
@@ -60,7 +44,7 @@ static int last_endpoint_is(void *s, const char *expect)
 
 static void test_bind_then_connect(void)
 {
-    void *b = mk(ZMQ_PAIR), *c = mk(ZMQ_PAIR);
+    void *b = sock_timeout(ctx, ZMQ_PAIR, 2000), *c = sock_timeout(ctx, ZMQ_PAIR, 2000);
     CHECK_OK(zmq_bind(b, "inproc://btc"));
     CHECK_OK(zmq_connect(c, "inproc://btc"));
     CHECK(send_str(c, "hello", 0) == 5);
@@ -75,8 +59,8 @@ static void test_bind_then_connect(void)
 
 static void test_connect_then_bind(void)
 {
-    void *push = mk(ZMQ_PUSH), *pull = mk(ZMQ_PULL);
-    void *p1 = mk(ZMQ_PAIR), *p2 = mk(ZMQ_PAIR);
+    void *push = sock_timeout(ctx, ZMQ_PUSH, 2000), *pull = sock_timeout(ctx, ZMQ_PULL, 2000);
+    void *p1 = sock_timeout(ctx, ZMQ_PAIR, 2000), *p2 = sock_timeout(ctx, ZMQ_PAIR, 2000);
 
     /* A connect to a name nobody has bound yet succeeds, and the pipe
        exists at once: messages queue for the future peer. */
@@ -112,7 +96,7 @@ static void test_connect_then_bind(void)
 
 static void test_many_peers(void)
 {
-    void *pull = mk(ZMQ_PULL), *push = mk(ZMQ_PUSH), *router = mk(ZMQ_ROUTER);
+    void *pull = sock_timeout(ctx, ZMQ_PULL, 2000), *push = sock_timeout(ctx, ZMQ_PUSH, 2000), *router = sock_timeout(ctx, ZMQ_ROUTER, 2000);
     void *peers[NPEERS];
     int seen[NPEERS], counts[4];
     int i, ok;
@@ -121,7 +105,7 @@ static void test_many_peers(void)
     CHECK_OK(zmq_bind(pull, "inproc://fan-in"));
     ok = 1;
     for (i = 0; i < NPEERS; i++) {
-        peers[i] = mk(ZMQ_PUSH);
+        peers[i] = sock_timeout(ctx, ZMQ_PUSH, 2000);
         ok &= zmq_connect(peers[i], "inproc://fan-in") == 0;
         ok &= zmq_send(peers[i], &i, sizeof i, 0) == (int) sizeof i;
     }
@@ -149,7 +133,7 @@ static void test_many_peers(void)
        ZMQ_EVENTS makes the bound socket take in its pending connections. */
     CHECK_OK(zmq_bind(push, "inproc://fan-out"));
     for (i = 0; i < 4; i++) {
-        peers[i] = mk(ZMQ_PULL);
+        peers[i] = sock_timeout(ctx, ZMQ_PULL, 2000);
         CHECK_OK(zmq_connect(peers[i], "inproc://fan-out"));
     }
     {
@@ -177,7 +161,7 @@ static void test_many_peers(void)
     ok = 1;
     for (i = 0; i < NPEERS; i++) {
         char id[16];
-        peers[i] = mk(ZMQ_DEALER);
+        peers[i] = sock_timeout(ctx, ZMQ_DEALER, 2000);
         snprintf(id, sizeof id, "peer-%02d", i);
         ok &= zmq_setsockopt(peers[i], ZMQ_ROUTING_ID, id, strlen(id)) == 0;
         ok &= zmq_connect(peers[i], "inproc://router-many") == 0;
@@ -215,8 +199,8 @@ static void test_many_peers(void)
 
 static void test_unbind(void)
 {
-    void *b1 = mk(ZMQ_PAIR), *b2 = mk(ZMQ_PAIR), *c = mk(ZMQ_PAIR);
-    void *pull = mk(ZMQ_PULL), *push1 = mk(ZMQ_PUSH), *push2 = mk(ZMQ_PUSH);
+    void *b1 = sock_timeout(ctx, ZMQ_PAIR, 2000), *b2 = sock_timeout(ctx, ZMQ_PAIR, 2000), *c = sock_timeout(ctx, ZMQ_PAIR, 2000);
+    void *pull = sock_timeout(ctx, ZMQ_PULL, 2000), *push1 = sock_timeout(ctx, ZMQ_PUSH, 2000), *push2 = sock_timeout(ctx, ZMQ_PUSH, 2000);
 
     CHECK_ERR(zmq_unbind(b1, "inproc://never-bound"), ENOENT);
     CHECK_OK(zmq_bind(b1, "inproc://unbind"));
@@ -258,8 +242,8 @@ static void test_unbind(void)
 
 static void test_disconnect(void)
 {
-    void *push = mk(ZMQ_PUSH), *a = mk(ZMQ_PULL), *b = mk(ZMQ_PULL);
-    void *pending = mk(ZMQ_PUSH), *binder = mk(ZMQ_PAIR), *conn = mk(ZMQ_PAIR);
+    void *push = sock_timeout(ctx, ZMQ_PUSH, 2000), *a = sock_timeout(ctx, ZMQ_PULL, 2000), *b = sock_timeout(ctx, ZMQ_PULL, 2000);
+    void *pending = sock_timeout(ctx, ZMQ_PUSH, 2000), *binder = sock_timeout(ctx, ZMQ_PAIR, 2000), *conn = sock_timeout(ctx, ZMQ_PAIR, 2000);
     int i, ok;
 
     CHECK_OK(zmq_bind(a, "inproc://disc-a"));
@@ -312,7 +296,7 @@ static void test_disconnect(void)
 
 static void test_last_endpoint(void)
 {
-    void *s = mk(ZMQ_PAIR), *other = mk(ZMQ_PAIR);
+    void *s = sock_timeout(ctx, ZMQ_PAIR, 2000), *other = sock_timeout(ctx, ZMQ_PAIR, 2000);
     char buf[64];
     size_t len;
 
@@ -341,7 +325,7 @@ static void test_last_endpoint(void)
     CHECK(last_endpoint_is(s, "inproc://le-connect"));
     /* A socket whose only bind failed still reports "". */
     {
-        void *fresh = mk(ZMQ_PAIR);
+        void *fresh = sock_timeout(ctx, ZMQ_PAIR, 2000);
         CHECK_ERR(zmq_bind(fresh, "inproc://le-other"), EADDRINUSE);
         CHECK(last_endpoint_is(fresh, ""));
         zmq_close(fresh);
@@ -362,7 +346,7 @@ static void test_last_endpoint(void)
 
 static void test_addr_in_use(void)
 {
-    void *a = mk(ZMQ_PAIR), *b = mk(ZMQ_PAIR), *c = mk(ZMQ_PULL);
+    void *a = sock_timeout(ctx, ZMQ_PAIR, 2000), *b = sock_timeout(ctx, ZMQ_PAIR, 2000), *c = sock_timeout(ctx, ZMQ_PULL, 2000);
     CHECK_OK(zmq_bind(a, "inproc://taken"));
     CHECK_ERR(zmq_bind(a, "inproc://taken"), EADDRINUSE);
     CHECK_ERR(zmq_bind(b, "inproc://taken"), EADDRINUSE);
@@ -391,7 +375,7 @@ static void test_bad_endpoints(void)
 {
     static const char *const invalid[] = { "inproc:/x", "inproc://", "://x", "x", "",
                                            "inproc:x" };
-    void *s = mk(ZMQ_PAIR);
+    void *s = sock_timeout(ctx, ZMQ_PAIR, 2000);
     size_t i;
 
     for (i = 0; i < sizeof invalid / sizeof *invalid; i++) {
@@ -420,7 +404,7 @@ static void test_bad_endpoints(void)
     /* Long names are fine. */
     {
         char name[600];
-        void *peer = mk(ZMQ_PAIR);
+        void *peer = sock_timeout(ctx, ZMQ_PAIR, 2000);
         memset(name, 'n', sizeof name - 1);
         name[sizeof name - 1] = '\0';
         memcpy(name, "inproc://", 9);

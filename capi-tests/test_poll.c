@@ -1,6 +1,6 @@
 /* zmq_poll over sockets and raw fds, its timeouts, and the ZMQ_FD /
    ZMQ_EVENTS edge-triggered contract driven from a plain poll(2) loop. */
-#include "testutil.h"
+#include "sockutil.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -10,26 +10,12 @@
 static void *ctx;
 static int name_seq;
 
-static void *mk(int type)
-{
-    int timeout = 2000, linger = 0;
-    void *s = zmq_socket(ctx, type);
-    if (!s) {
-        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
-        exit(1);
-    }
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    return s;
-}
-
 static void mk_pair(int ta, void **a, int tb, void **b)
 {
     char name[64];
     snprintf(name, sizeof name, "inproc://poll-%d", name_seq++);
-    *b = mk(tb);
-    *a = mk(ta);
+    *b = sock_timeout(ctx, tb, 2000);
+    *a = sock_timeout(ctx, ta, 2000);
     if (zmq_bind(*b, name) != 0 || zmq_connect(*a, name) != 0) {
         printf("bind/connect %s failed: %s\n", name, zmq_strerror(errno));
         exit(1);
@@ -144,7 +130,7 @@ static void test_sockets(void)
 
     /* A PUSH with no peer is not writable; a PULL never is. */
     {
-        void *lonely = mk(ZMQ_PUSH);
+        void *lonely = sock_timeout(ctx, ZMQ_PUSH, 2000);
         it[0] = sock_item(lonely, ZMQ_POLLOUT);
         it[1] = sock_item(d, ZMQ_POLLOUT);
         it[2] = sock_item(c, ZMQ_POLLOUT);
@@ -474,8 +460,8 @@ static void test_events_track(void)
     char name[64];
 
     snprintf(name, sizeof name, "inproc://poll-%d", name_seq++);
-    pull = mk(ZMQ_PULL);
-    push = mk(ZMQ_PUSH);
+    pull = sock_timeout(ctx, ZMQ_PULL, 2000);
+    push = sock_timeout(ctx, ZMQ_PUSH, 2000);
     zmq_setsockopt(pull, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(push, ZMQ_SNDHWM, &hwm, sizeof hwm);
     CHECK_OK(zmq_bind(pull, name));

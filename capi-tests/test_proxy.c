@@ -51,21 +51,6 @@ static void *proxy_sock(void *ctx, int type)
     return s;
 }
 
-/* Receives one part: its size (or -1) and RCVMORE. */
-static int recv_part(void *s, void *buf, size_t cap, int *more)
-{
-    zmq_msg_t msg;
-    int n;
-    zmq_msg_init(&msg);
-    n = zmq_msg_recv(&msg, s, 0);
-    if (n >= 0) {
-        memcpy(buf, zmq_msg_data(&msg), (size_t) n < cap ? (size_t) n : cap);
-        *more = zmq_msg_more(&msg);
-    }
-    zmq_msg_close(&msg);
-    return n;
-}
-
 /* One REQ -> proxy -> REP -> proxy -> REQ round trip, served by whichever
    worker gets it; returns the worker's index or -1. */
 static int round_trip(void *client, void **workers, int nworkers, const char *request,

@@ -7,21 +7,6 @@
 
 static void *ctx;
 
-/* Receives one part as a message; returns its size or -1, and RCVMORE. */
-static int recv_part(void *s, unsigned char *buf, size_t cap, int *more)
-{
-    zmq_msg_t msg;
-    int n;
-    zmq_msg_init(&msg);
-    n = zmq_msg_recv(&msg, s, 0);
-    if (n >= 0) {
-        memcpy(buf, zmq_msg_data(&msg), (size_t) n < cap ? (size_t) n : cap);
-        *more = zmq_msg_more(&msg);
-    }
-    zmq_msg_close(&msg);
-    return n;
-}
-
 static void test_basic(void)
 {
     void *rep = sock(ctx, ZMQ_REP), *req = sock(ctx, ZMQ_REQ);

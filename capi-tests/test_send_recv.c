@@ -2,7 +2,7 @@
    the zmq_msg_* and deprecated message calls, iovec I/O, multipart,
    DONTWAIT and timeouts, ZMQ_TYPE/ZMQ_RCVMORE/ZMQ_EVENTS, ENOTSUP on the
    wrong direction, and a large message. */
-#include "testutil.h"
+#include "sockutil.h"
 
 #include <sys/uio.h>
 #include <unistd.h>
@@ -10,27 +10,13 @@
 static void *ctx;
 static int name_seq;
 
-static void *mk(int type)
-{
-    int timeout = 2000, linger = 0;
-    void *s = zmq_socket(ctx, type);
-    if (!s) {
-        printf("zmq_socket(%d) failed: %s\n", type, zmq_strerror(errno));
-        exit(1);
-    }
-    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
-    return s;
-}
-
 /* Connects *a (type ta) to *b (type tb, bound) over a fresh inproc name. */
 static void mk_pair(int ta, void **a, int tb, void **b)
 {
     char name[64];
     snprintf(name, sizeof name, "inproc://sr-%d", name_seq++);
-    *b = mk(tb);
-    *a = mk(ta);
+    *b = sock_timeout(ctx, tb, 2000);
+    *a = sock_timeout(ctx, ta, 2000);
     if (zmq_bind(*b, name) != 0 || zmq_connect(*a, name) != 0) {
         printf("bind/connect %s failed: %s\n", name, zmq_strerror(errno));
         exit(1);
@@ -317,7 +303,7 @@ static void test_multipart(void)
 
 static void test_dontwait_and_timeouts(void)
 {
-    void *a, *b, *lonely_push = mk(ZMQ_PUSH), *lonely_pair = mk(ZMQ_PAIR);
+    void *a, *b, *lonely_push = sock_timeout(ctx, ZMQ_PUSH, 2000), *lonely_pair = sock_timeout(ctx, ZMQ_PAIR, 2000);
     void *watch;
     unsigned long us;
     int t;
@@ -448,7 +434,7 @@ static void test_type_and_events(void)
 
 static void test_wrong_direction(void)
 {
-    void *pull = mk(ZMQ_PULL), *sub = mk(ZMQ_SUB), *push = mk(ZMQ_PUSH), *pub = mk(ZMQ_PUB);
+    void *pull = sock_timeout(ctx, ZMQ_PULL, 2000), *sub = sock_timeout(ctx, ZMQ_SUB, 2000), *push = sock_timeout(ctx, ZMQ_PUSH, 2000), *pub = sock_timeout(ctx, ZMQ_PUB, 2000);
     char buf[8];
     zmq_msg_t msg;
 
