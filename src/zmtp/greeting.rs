@@ -1,0 +1,175 @@
+//! The ZMTP greeting (RFC 23/37) and version detection as libzmq 4.3 does
+//! it.
+//!
+//! libzmq sends the first ten bytes (the signature) and decides from the
+//! peer's first bytes which protocol it speaks: a first byte other than
+//! 0xFF, or a tenth byte with its low bit clear, is an unversioned ZMTP 1.0
+//! peer; otherwise the eleventh byte is the major version (1 for ZMTP 2.0,
+//! 3 or more for ZMTP 3.x, which sends all 64 bytes).
+
+/// Size of a full ZMTP 3.x greeting.
+pub const GREETING_LEN: usize = 64;
+/// Signature: 0xFF, 8 bytes of padding, 0x7F.
+pub const SIGNATURE_LEN: usize = 10;
+const MECHANISM_LEN: usize = 20;
+const VERSION_POS: usize = 10;
+const MECHANISM_POS: usize = 12;
+const AS_SERVER_POS: usize = 32;
+
+/// Our 64-byte greeting: version 3.1. The padding carries the routing id
+/// length + 1 (big-endian), which a ZMTP 1.0 peer reads as the length of an
+/// identity message, as libzmq arranges it.
+pub fn greeting(mechanism: &[u8], as_server: bool, routing_id_len: usize) -> [u8; GREETING_LEN] {
+    let mut g = [0u8; GREETING_LEN];
+    g[0] = 0xFF;
+    g[1..9].copy_from_slice(&(routing_id_len as u64 + 1).to_be_bytes());
+    g[9] = 0x7F;
+    g[VERSION_POS] = 3;
+    g[VERSION_POS + 1] = 1;
+    let n = mechanism.len().min(MECHANISM_LEN);
+    g[MECHANISM_POS..MECHANISM_POS + n].copy_from_slice(&mechanism[..n]);
+    g[AS_SERVER_POS] = as_server as u8;
+    g
+}
+
+/// What the peer's greeting said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PeerGreeting {
+    /// Unversioned ZMTP 1.0: no greeting; the bytes read so far are its
+    /// first frame.
+    V1,
+    /// ZMTP 2.0 (revision 1; also revision 0): the socket-type byte follows.
+    V2,
+    /// ZMTP 3.x with its full greeting.
+    V3 {
+        minor: u8,
+        mechanism: Vec<u8>,
+        as_server: bool,
+    },
+}
+
+/// Reads the peer's greeting a few bytes at a time.
+#[derive(Default)]
+pub struct GreetingReader {
+    buf: Vec<u8>,
+}
+
+impl GreetingReader {
+    pub fn new() -> GreetingReader {
+        GreetingReader::default()
+    }
+
+    /// Bytes of the peer's greeting received so far (for a ZMTP 1.0 or 2.0
+    /// peer, the start of what follows).
+    pub fn received(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Takes as many bytes from `data` as the greeting still needs; returns
+    /// how many were used and the verdict once there is one.
+    pub fn feed(&mut self, data: &[u8]) -> (usize, Option<PeerGreeting>) {
+        let mut used = 0;
+        loop {
+            if let Some(verdict) = self.verdict() {
+                return (used, Some(verdict));
+            }
+            if used == data.len() {
+                return (used, None);
+            }
+            // Byte by byte until the version is known: a 1.0 peer must not
+            // have more of its stream taken than the detection needs.
+            let want = if self.buf.len() > VERSION_POS {
+                GREETING_LEN - self.buf.len()
+            } else {
+                1
+            };
+            let take = want.min(data.len() - used);
+            self.buf.extend_from_slice(&data[used..used + take]);
+            used += take;
+        }
+    }
+
+    fn verdict(&self) -> Option<PeerGreeting> {
+        let b = &self.buf;
+        if !b.is_empty() && b[0] != 0xFF {
+            return Some(PeerGreeting::V1);
+        }
+        if b.len() >= SIGNATURE_LEN && b[9] & 1 == 0 {
+            return Some(PeerGreeting::V1);
+        }
+        if b.len() > VERSION_POS && b[VERSION_POS] < 3 {
+            return Some(PeerGreeting::V2);
+        }
+        if b.len() == GREETING_LEN {
+            let mechanism = &b[MECHANISM_POS..MECHANISM_POS + MECHANISM_LEN];
+            let end = mechanism
+                .iter()
+                .position(|&c| c == 0)
+                .unwrap_or(MECHANISM_LEN);
+            return Some(PeerGreeting::V3 {
+                minor: b[VERSION_POS + 1],
+                mechanism: mechanism[..end].to_vec(),
+                as_server: b[AS_SERVER_POS] != 0,
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_greeting_bytes() {
+        let g = greeting(b"NULL", false, 3);
+        assert_eq!(g[0], 0xFF);
+        assert_eq!(&g[1..9], &[0, 0, 0, 0, 0, 0, 0, 4]);
+        assert_eq!(g[9], 0x7F);
+        assert_eq!((g[10], g[11]), (3, 1));
+        assert_eq!(&g[12..16], b"NULL");
+        assert!(g[16..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn reads_a_3x_greeting_in_pieces() {
+        let g = greeting(b"CURVE", true, 0);
+        let mut r = GreetingReader::new();
+        let mut at = 0;
+        let mut verdict = None;
+        for chunk in g.chunks(7) {
+            let (used, v) = r.feed(chunk);
+            at += used;
+            verdict = v;
+        }
+        assert_eq!(at, 64);
+        assert_eq!(
+            verdict,
+            Some(PeerGreeting::V3 {
+                minor: 1,
+                mechanism: b"CURVE".to_vec(),
+                as_server: true
+            })
+        );
+    }
+
+    #[test]
+    fn detects_old_peers_without_overreading() {
+        // ZMTP 1.0: first byte is a frame length.
+        let mut r = GreetingReader::new();
+        assert_eq!(
+            r.feed(&[0x05, 0x00, b'h', b'e']),
+            (1, Some(PeerGreeting::V1))
+        );
+        // ZMTP 1.0 with a long frame: 0xFF then a length whose last byte is
+        // even.
+        let mut r = GreetingReader::new();
+        let v1_long = [0xFF, 0, 0, 0, 0, 0, 0, 1, 0, 0x02, 0x00];
+        assert_eq!(r.feed(&v1_long), (10, Some(PeerGreeting::V1)));
+        // ZMTP 2.0: revision 1, then the socket type.
+        let mut r = GreetingReader::new();
+        let v2 = [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 0x01, 0x05];
+        assert_eq!(r.feed(&v2), (11, Some(PeerGreeting::V2)));
+        assert_eq!(r.received().len(), 11);
+    }
+}
