@@ -11,8 +11,15 @@ pub enum Command {
     PipeTerm(u64),
     /// A new pipe from a connecting peer (inproc bind side).
     Attach(Box<PipeEnd>),
-    /// The context is terminating: blocking calls return ETERM.
+    /// The context is terminating: blocking calls return ETERM (and an
+    /// I/O thread finishes its work and exits).
     Stop,
+    /// For the I/O thread: a bound listener to serve.
+    Listen(Box<crate::io::Listen>),
+    /// For the I/O thread: stop serving listener `id`.
+    Unlisten(u64),
+    /// For the I/O thread: a connect endpoint to keep connected.
+    Connect(Box<crate::io::Connect>),
 }
 
 pub type Mailbox = crate::signal::Mailbox<Command>;

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::command::{Command, MailboxSender};
 use crate::errno::{Errno, Result};
+use crate::io::IoThread;
 use crate::pipe::PipeEnd;
 pub use options::{CtxOptions, MSG_T_SIZE, SOCKET_LIMIT};
 
@@ -36,6 +37,8 @@ struct State {
 
 pub struct Ctx {
     options: Mutex<CtxOptions>,
+    /// Started by the first tcp/ipc endpoint.
+    io: Mutex<Option<IoThread>>,
     state: Mutex<State>,
     all_closed: Condvar,
     shut_down: AtomicBool,
@@ -45,6 +48,7 @@ impl Ctx {
     pub fn new() -> Ctx {
         Ctx {
             options: Mutex::new(CtxOptions::default()),
+            io: Mutex::new(None),
             state: Mutex::new(State::default()),
             all_closed: Condvar::new(),
             shut_down: AtomicBool::new(false),
@@ -133,6 +137,37 @@ impl Ctx {
             self.all_closed.wait(&mut st);
         }
         st.pending.clear();
+        drop(st);
+        // Engines send what closed sockets left queued, then the thread
+        // ends.
+        if let Some(io) = self.io.lock().take() {
+            io.stop();
+        }
+    }
+
+    /// The I/O thread's mailbox, starting the thread on first use.
+    /// EMTHREAD when ZMQ_IO_THREADS is 0.
+    pub fn io_mailbox(&self) -> Result<MailboxSender> {
+        let mut io = self.io.lock();
+        if let Some(thread) = io.as_ref() {
+            return Ok(thread.mailbox().clone());
+        }
+        let (threads, prefix) = {
+            let o = self.options.lock();
+            (o.io_threads, o.thread_name_prefix.clone())
+        };
+        if threads < 1 {
+            return Err(Errno::EMTHREAD);
+        }
+        let name = if prefix.is_empty() {
+            "ZMQbg/IO/0".to_string()
+        } else {
+            format!("{}/ZMQbg/IO/0", String::from_utf8_lossy(&prefix))
+        };
+        let thread = IoThread::start(&name)?;
+        let mailbox = thread.mailbox().clone();
+        *io = Some(thread);
+        Ok(mailbox)
     }
 
     /// Binds an inproc name; returns pipes of connections made before.

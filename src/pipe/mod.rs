@@ -132,6 +132,7 @@ pub struct PipeEnd {
     identity_sent: bool,
     /// CONFLATE: reading yields only the newest queued message.
     conflate: bool,
+    limits_fixed: bool,
 }
 
 static NEXT_TOKEN: AtomicU64 = AtomicU64::new(1);
@@ -167,6 +168,7 @@ pub fn pair(a_to_b: u64, b_to_a: u64) -> (PipeEnd, PipeEnd) {
         assigned_routing_id: None,
         identity_sent: false,
         conflate: false,
+        limits_fixed: false,
     };
     (
         end(tx_ab, rx_ba, ab.clone(), ba.clone()),
@@ -420,6 +422,20 @@ impl PipeEnd {
         self.conflate
     }
 
+    /// Network pipes have the socket's own HWMs; binding does not sum them
+    /// with a peer's as inproc does.
+    pub fn fix_limits(&mut self) {
+        self.limits_fixed = true;
+    }
+
+    pub fn limits_fixed(&self) -> bool {
+        self.limits_fixed || self.conflate
+    }
+
+    pub fn is_attached(&self) -> bool {
+        self.attached
+    }
+
     pub fn assigned_routing_id(&self) -> Option<&[u8]> {
         self.assigned_routing_id.as_deref()
     }
@@ -446,13 +462,21 @@ impl PipeEnd {
         self.peer_hwms = (sndhwm, rcvhwm);
     }
 
-    /// Messages queued towards us and not yet read (for statistics).
+    /// Messages queued towards us and not yet read, not counting the
+    /// peer's routing id.
     pub fn inbound_len(&self) -> usize {
-        self.rx.len() + usize::from(!self.head.is_empty())
+        let queued = self.rx.len();
+        let id_unread = usize::from(self.peer_routing_id.is_none() && queued > 0);
+        queued - id_unread + usize::from(!self.head.is_empty())
     }
 
     pub fn is_peer_gone(&self) -> bool {
         self.peer_gone
+    }
+
+    /// The other side dropped its end (without reading anything).
+    pub fn peer_dropped(&self) -> bool {
+        self.rx.producer_gone()
     }
 }
 

@@ -187,6 +187,11 @@ impl<T> Consumer<T> {
         Ok(item)
     }
 
+    /// The producer is gone (whatever it sent may still be unread).
+    pub fn producer_gone(&self) -> bool {
+        !self.shared.producer_alive.load(Ordering::Acquire)
+    }
+
     /// Items published and not read yet.
     pub fn len(&self) -> usize {
         self.shared.published.0.load(Ordering::Acquire) - self.count

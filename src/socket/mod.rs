@@ -9,16 +9,19 @@
 pub mod endpoint;
 pub mod options;
 
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::command::{Command, Mailbox};
 use crate::ctx::Ctx;
 use crate::errno::{Errno, Result};
+use crate::io;
 use crate::msg::Msg;
 use crate::pattern::{self, Pattern};
 use crate::pipe::{self, combined_hwm, PipeEnd, PipeId, Pipes};
 use crate::signal::Wait;
+use crate::transport::{self, BindAddress};
 use endpoint::{Endpoint, Transport};
 use options::{Options, SetEffect};
 
@@ -49,6 +52,22 @@ pub struct Socket {
     stopped: bool,
     /// inproc names this socket bound.
     bound: Vec<String>,
+    /// tcp/ipc listeners: the endpoint as given, as resolved, and the id
+    /// the I/O thread knows it by.
+    listeners: Vec<(String, String, u64)>,
+    /// ZMQ_LINGER as the I/O thread reads it at termination.
+    linger: Arc<AtomicI32>,
+}
+
+/// The errno of an OS error (EADDRINUSE and the like from bind).
+fn os_errno(e: &std::io::Error) -> Errno {
+    Errno(e.raw_os_error().unwrap_or(libc::EINVAL))
+}
+
+fn next_endpoint_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A timeout's deadline, computed at the first wait only: reading the
@@ -87,9 +106,11 @@ impl Socket {
         let mailbox = Mailbox::new()?;
         let id = ctx.register_socket(mailbox.sender())?;
         let (ipv6, blocky) = ctx.socket_defaults();
+        let options = Options::new(kind, ipv6, blocky);
         Ok(Socket {
             kind,
-            options: Options::new(kind, ipv6, blocky),
+            linger: Arc::new(AtomicI32::new(options.linger)),
+            options,
             ctx,
             id,
             mailbox,
@@ -98,6 +119,7 @@ impl Socket {
             rcvmore: false,
             stopped: false,
             bound: Vec::new(),
+            listeners: Vec::new(),
         })
     }
 
@@ -169,6 +191,8 @@ impl Socket {
             }
             Command::Attach(end) => self.attach_bound(*end),
             Command::Stop => self.stopped = true,
+            // I/O-thread commands never reach a socket.
+            Command::Listen(_) | Command::Unlisten(_) | Command::Connect(_) => {}
         }
     }
 
@@ -204,7 +228,7 @@ impl Socket {
     /// A pipe from a peer that connected to one of our inproc names: now
     /// both sides' HWMs are known.
     fn attach_bound(&mut self, end: PipeEnd) {
-        if end.is_conflating() {
+        if end.limits_fixed() {
             self.attach(end);
             return;
         }
@@ -337,6 +361,7 @@ impl Socket {
                     .subscribe(&mut self.pipes, &topic, false, &self.options)?
             }
         }
+        self.linger.store(self.options.linger, Ordering::Relaxed);
         self.reap();
         Ok(())
     }
@@ -346,7 +371,7 @@ impl Socket {
         let ids: Vec<PipeId> = self.pipes.ids().collect();
         for id in ids {
             let end = self.pipes.get(id);
-            if end.is_conflating() {
+            if end.limits_fixed() {
                 continue;
             }
             let (peer_snd, peer_rcv) = end.peer_hwms();
@@ -396,7 +421,49 @@ impl Socket {
                 self.options.last_endpoint = endpoint.to_string();
                 Ok(())
             }
-            _ => Err(Errno::ENOTSUP),
+            Transport::Tcp | Transport::Ipc => {
+                let addr = match ep.transport {
+                    Transport::Tcp => BindAddress::Tcp(transport::tcp_bind_address(
+                        ep.address,
+                        self.options.ipv6,
+                    )?),
+                    _ => BindAddress::Ipc(transport::ipc_path(ep.address)?),
+                };
+                let io = self.ctx.io_mailbox()?;
+                let (listener, resolved) = io::bind(&addr).map_err(|e| os_errno(&e))?;
+                let id = next_endpoint_id();
+                io.send(Command::Listen(Box::new(io::Listen {
+                    id,
+                    listener,
+                    link: self.link(),
+                })));
+                self.listeners
+                    .push((endpoint.to_string(), resolved.clone(), id));
+                self.options.last_endpoint = resolved;
+                Ok(())
+            }
+            Transport::Ws => Err(Errno::ENOTSUP),
+        }
+    }
+
+    /// What the I/O thread's engines need of this socket.
+    fn link(&self) -> io::SocketLink {
+        io::SocketLink {
+            mailbox: self.mailbox.sender(),
+            kind: self.kind,
+            routing_id: self.options.routing_id.clone(),
+            sndhwm: self.options.sndhwm,
+            rcvhwm: self.options.rcvhwm,
+            maxmsgsize: self.options.maxmsgsize,
+            reconnect_ivl: self.options.reconnect_ivl,
+            reconnect_ivl_max: self.options.reconnect_ivl_max,
+            metadata: self
+                .options
+                .metadata
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone()))
+                .collect(),
+            linger: self.linger.clone(),
         }
     }
 
@@ -422,7 +489,34 @@ impl Socket {
                 self.options.last_endpoint = endpoint.to_string();
                 Ok(())
             }
-            _ => Err(Errno::ENOTSUP),
+            Transport::Tcp | Transport::Ipc => {
+                let target = match ep.transport {
+                    Transport::Tcp => {
+                        let (host, port) = transport::tcp_connect_target(ep.address)?;
+                        io::Target::Tcp(host, port)
+                    }
+                    _ => io::Target::Ipc(transport::ipc_path(ep.address)?),
+                };
+                let io = self.ctx.io_mailbox()?;
+                // The pipe exists from now on, so messages queue for the
+                // peer before it is reached (libzmq without IMMEDIATE).
+                let (mut mine, theirs) = pipe::pair(
+                    self.options.sndhwm.max(0) as u64,
+                    self.options.rcvhwm.max(0) as u64,
+                );
+                mine.fix_limits();
+                mine.set_endpoint(endpoint);
+                mine.set_assigned_routing_id(self.options.connect_routing_id.take());
+                self.attach(mine);
+                io.send(Command::Connect(Box::new(io::Connect {
+                    target,
+                    link: self.link(),
+                    pipe: theirs,
+                })));
+                self.options.last_endpoint = endpoint.to_string();
+                Ok(())
+            }
+            Transport::Ws => Err(Errno::ENOTSUP),
         }
     }
 
@@ -438,13 +532,21 @@ impl Socket {
     pub fn term_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_alive()?;
         let ep = Endpoint::parse(endpoint, self.kind)?;
-        if ep.transport != Transport::Inproc {
-            return Err(Errno::ENOENT);
-        }
-        if let Some(pos) = self.bound.iter().position(|b| b == ep.address) {
-            self.bound.remove(pos);
-            self.ctx.inproc_unbind(ep.address, self.id);
+        if let Some(pos) = self.listeners.iter().position(|(given, resolved, _)| {
+            resolved == endpoint || (given == endpoint && !given.contains('*'))
+        }) {
+            let (_, _, id) = self.listeners.remove(pos);
+            if let Ok(io) = self.ctx.io_mailbox() {
+                io.send(Command::Unlisten(id));
+            }
             return Ok(());
+        }
+        if ep.transport == Transport::Inproc {
+            if let Some(pos) = self.bound.iter().position(|b| b == ep.address) {
+                self.bound.remove(pos);
+                self.ctx.inproc_unbind(ep.address, self.id);
+                return Ok(());
+            }
         }
         let ids: Vec<PipeId> = self
             .pipes
@@ -474,6 +576,13 @@ impl Drop for Socket {
         }
         for name in std::mem::take(&mut self.bound) {
             self.ctx.inproc_unbind(&name, self.id);
+        }
+        if !self.listeners.is_empty() {
+            if let Ok(io) = self.ctx.io_mailbox() {
+                for (_, _, id) in self.listeners.drain(..) {
+                    io.send(Command::Unlisten(id));
+                }
+            }
         }
         self.ctx.unregister_socket(self.id);
     }
