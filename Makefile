@@ -30,7 +30,7 @@ CAPI_BINS := $(patsubst capi-tests/%.c,$(BUILD)/capi/%,$(CAPI_SRCS))
 REF_BINS := $(patsubst capi-tests/%.c,$(BUILD)/capi-ref/%,$(filter-out %_draft.c,$(CAPI_SRCS)))
 
 .PHONY: all build install uninstall test unit-tests lint header-tests capi-tests \
-        install-test static-test reference-test demo deps bench clean
+        install-test static-test reference-test guide-test demo deps bench clean
 
 all: build
 
@@ -73,7 +73,7 @@ deps:
 	        apt-get install -y -qq libzmq3-dev >/dev/null; \
 	fi
 
-test: deps lint unit-tests build header-tests capi-tests install-test static-test reference-test
+test: deps lint unit-tests build header-tests capi-tests install-test static-test reference-test guide-test
 	@echo "make test: all checks passed"
 
 lint:
@@ -117,6 +117,16 @@ install-test: build
 	    { echo "uninstall left files behind"; find $(BUILD)/install-test -type f -o -type l; exit 1; }
 	@echo "install-test: 1 passed, 0 failed"
 
+# The guide's programs across processes over tcp and ipc, on the library
+# just built.
+guide-test: build
+	@CFLAGS="-I$(abspath include)" LDFLAGS="-L$(ABS_STAGE) -Wl,-rpath,$(ABS_STAGE)" \
+	    sh c-examples/guide/build.sh $(BUILD)/guide >/dev/null
+	@ldd $(BUILD)/guide/hwclient | grep -q "$(ABS_STAGE)/libzmq.so.5" || \
+	    { echo "guide programs did not link the library just built"; exit 1; }
+	sh c-examples/guide/run_demo.sh $(BUILD)/guide tcp
+	sh c-examples/guide/run_demo.sh $(BUILD)/guide ipc
+
 static-test: build
 	@mkdir -p $(BUILD)/static
 	$(CC) $(CFLAGS_TEST) -DTEST_STATIC -I include -o $(BUILD)/static/test_static \
@@ -138,6 +148,13 @@ demo: build
 	done
 	@echo "== running on $$(ldd $(BUILD)/demo/hello_ferrozmq | grep -o "/[^ ]*libzmq.so[^ ]*")"
 	@set -e; for d in $(DEMOS); do echo; echo "== $$d"; $(BUILD)/demo/$$d; done
+	@CFLAGS="$$(PKG_CONFIG_PATH=$(DEMO_PREFIX)/lib/pkgconfig $(PKG_CONFIG) --cflags libzmq)" \
+	 LDFLAGS="$$(PKG_CONFIG_PATH=$(DEMO_PREFIX)/lib/pkgconfig $(PKG_CONFIG) --libs libzmq) -Wl,-rpath,$(DEMO_PREFIX)/lib" \
+	 sh c-examples/guide/build.sh $(BUILD)/demo/guide >/dev/null
+	@echo; echo "== the guide's chapter 1-2 patterns across processes, over tcp"
+	@sh c-examples/guide/run_demo.sh $(BUILD)/demo/guide tcp
+	@echo; echo "== and over ipc"
+	@sh c-examples/guide/run_demo.sh $(BUILD)/demo/guide ipc
 
 bench: build deps
 	sh bench/run.sh

@@ -35,10 +35,6 @@ const OPT_RCVMORE: i32 = 13;
 const OPT_FD: i32 = 14;
 const OPT_EVENTS: i32 = 15;
 
-/// Mailbox checks before a blocked call sleeps (each is one atomic load
-/// while nothing arrives: a few microseconds in all).
-const SPIN_BEFORE_SLEEP: u32 = 2000;
-
 pub struct Socket {
     kind: i32,
     options: Options,
@@ -241,15 +237,12 @@ impl Socket {
     /// Sleeps until a command arrives (Ok), the deadline passes (EAGAIN),
     /// a signal interrupts (EINTR) or the context terminates (ETERM).
     ///
-    /// A peer that is actively sending or draining usually wakes us within
-    /// microseconds, so spin for a moment before paying for a sleep and a
-    /// context switch.
+    /// No spinning first: with sockets, I/O threads and peers sharing few
+    /// cores, a spinning waiter takes the CPU its peer needs (measured:
+    /// tcp latency went from 1.2x better than libzmq to 0.6x).
     fn wait(&mut self, deadline: Option<Instant>) -> Result<()> {
-        for _ in 0..SPIN_BEFORE_SLEEP {
-            if self.process_commands()? {
-                return Ok(());
-            }
-            std::hint::spin_loop();
+        if self.process_commands()? {
+            return Ok(());
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return Err(Errno::EAGAIN);

@@ -5,7 +5,7 @@
 //! names the work that turns it on.
 
 const CAPABILITIES: &[(&str, bool)] = &[
-    ("ipc", false),    // ipc:// transport: the network issue
+    ("ipc", true),
     ("pgm", false),    // needs OpenPGM; not planned
     ("tipc", false),   // not planned
     ("norm", false),   // not planned
@@ -26,6 +26,11 @@ pub fn has(name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipc_is_built() {
+        assert!(has(b"ipc"));
+    }
 
     #[test]
     fn unknown_and_wrong_case_are_absent() {
