@@ -22,6 +22,33 @@ use crate::zmtp::command;
 use crate::zmtp::greeting::{greeting, GreetingReader, PeerGreeting};
 use crate::zmtp::socket_type;
 
+/// Whether an old-protocol greeting is one libzmq refuses outright: a
+/// ZMTP 1.0 identity frame of length 0 (the length counts the flags byte,
+/// so it is at least 1), or a ZMTP 2.0 socket type that does not exist or
+/// cannot talk to ours. A ZMTP 3.x greeting reaching here has a mechanism
+/// other than ours.
+fn old_greeting_is_invalid(
+    kind: i32,
+    greeting: &PeerGreeting,
+    received: &[u8],
+    rest: &[u8],
+) -> bool {
+    match greeting {
+        PeerGreeting::V1 if received.first() == Some(&0xFF) => {
+            received.len() >= 9 && received[1..9].iter().all(|&b| b == 0)
+        }
+        PeerGreeting::V1 => received.first() == Some(&0),
+        PeerGreeting::V2 => {
+            received.get(10) == Some(&1)
+                && rest.first().is_some_and(|&t| {
+                    socket_type::name(i32::from(t))
+                        .map_or(true, |peer| !socket_type::compatible(kind, peer.as_bytes()))
+                })
+        }
+        PeerGreeting::V3 { .. } => true,
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Accepted,
@@ -60,6 +87,9 @@ pub struct Engine {
     /// make the kernel reset the connection and the peer lose what it had
     /// not read yet.
     closing: bool,
+    /// A peer we cannot speak to: its input is ignored until
+    /// HANDSHAKE_IVL closes the connection.
+    stalled: bool,
     closed: bool,
 }
 
@@ -91,6 +121,7 @@ impl Engine {
             read_blocked: false,
             socket_gone: false,
             closing: false,
+            stalled: false,
             closed: false,
         }
     }
@@ -112,6 +143,14 @@ impl Engine {
 
     pub fn linger(&self) -> i32 {
         self.link.linger.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn handshake_ivl(&self) -> i32 {
+        self.link.handshake_ivl
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready
     }
 
     pub fn is_closed(&self) -> bool {
@@ -152,6 +191,11 @@ impl Engine {
     }
 
     fn close(&mut self) {
+        // Best effort: what is already framed (a READY before refusing an
+        // incompatible peer, as libzmq does) goes out first.
+        if self.out_pos < self.out.len() {
+            let _ = self.stream.write(&self.out[self.out_pos..]);
+        }
         self.closed = true;
     }
 
@@ -177,6 +221,9 @@ impl Engine {
     }
 
     fn input(&mut self, mut data: &[u8]) {
+        if self.stalled {
+            return;
+        }
         if !self.greeted {
             let (used, verdict) = self.greeting.feed(data);
             data = &data[used..];
@@ -189,9 +236,17 @@ impl Engine {
                     self.peer_minor = minor;
                     self.send_ready();
                 }
-                // Older ZMTP and other mechanisms are not spoken yet.
-                Some(_) => {
-                    self.close();
+                // ZMTP 1.0/2.0 are not spoken yet. What libzmq would refuse
+                // at once is refused at once; a plausible old peer is
+                // ignored until HANDSHAKE_IVL ends the connection, as it
+                // would be while libzmq waits for its identity.
+                Some(old) => {
+                    if old_greeting_is_invalid(self.link.kind, &old, self.greeting.received(), data)
+                    {
+                        self.close();
+                    } else {
+                        self.stalled = true;
+                    }
                     return;
                 }
             }
@@ -257,7 +312,11 @@ impl Engine {
 
     fn on_command(&mut self, body: &[u8]) {
         let Some((name, data)) = command::split(body) else {
-            self.close();
+            // Before READY a malformed command fails the handshake; after
+            // it, libzmq ignores it.
+            if !self.ready {
+                self.close();
+            }
             return;
         };
         match name {

@@ -10,6 +10,7 @@ mod engine;
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
 use std::collections::{BTreeMap, HashMap};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicI32;
 use std::sync::atomic::Ordering::Relaxed;
@@ -34,6 +35,8 @@ pub struct SocketLink {
     pub maxmsgsize: i64,
     pub reconnect_ivl: i32,
     pub reconnect_ivl_max: i32,
+    /// HANDSHAKE_IVL in ms; 0 for no limit.
+    pub handshake_ivl: i32,
     pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
     /// The socket's ZMQ_LINGER, read when the context terminates (the
     /// socket updates it whenever the option is set).
@@ -203,7 +206,9 @@ impl Reactor {
     fn drain_mailbox(&mut self) {
         loop {
             while let Some(cmd) = self.mailbox.recv() {
-                self.handle(cmd);
+                // As for events: a failed command is dropped, the thread
+                // goes on.
+                let _ = catch_unwind(AssertUnwindSafe(|| self.handle(cmd)));
             }
             if !self.mailbox.clear_stale() {
                 return;
@@ -337,8 +342,7 @@ impl Reactor {
             match accepted {
                 Ok(stream) => {
                     let engine = Engine::new(stream, link, Role::Accepted, self.mailbox.sender());
-                    let new = self.insert(Entity::Engine(Box::new(engine)));
-                    self.register(new);
+                    self.add_engine(engine);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
                 // EMFILE and the like: try again at the next readiness.
@@ -363,12 +367,23 @@ impl Reactor {
             Some(stream) => {
                 let token = connect.pipe.token();
                 let engine = Engine::connecting(stream, connect, self.mailbox.sender());
-                let slot = self.insert(Entity::Engine(Box::new(engine)));
+                let slot = self.add_engine(engine);
                 self.by_pipe.insert(token, slot);
-                self.register(slot);
             }
             None => self.wait_to_reconnect(connect, backoff),
         }
+    }
+
+    /// Starts serving a new connection, with its HANDSHAKE_IVL timer.
+    fn add_engine(&mut self, engine: Engine) -> usize {
+        let ivl = engine.handshake_ivl();
+        let slot = self.insert(Entity::Engine(Box::new(engine)));
+        if ivl > 0 {
+            let at = Instant::now() + Duration::from_millis(ivl as u64);
+            self.timers.insert((at, slot), ());
+        }
+        self.register(slot);
+        slot
     }
 
     /// Schedules the next attempt: RECONNECT_IVL, doubling up to
@@ -401,6 +416,13 @@ impl Reactor {
                 return;
             }
             self.timers.remove(&(at, slot));
+            if let Some(Entity::Engine(engine)) = &self.entities[slot] {
+                // HANDSHAKE_IVL ran out before the handshake completed.
+                if !engine.is_ready() {
+                    self.close_engine_or_drop(slot);
+                }
+                continue;
+            }
             if let Some(Entity::Waiting(connect, last)) = self.remove(slot) {
                 self.by_pipe.remove(&connect.pipe.token());
                 if !connect.pipe.peer_dropped() || connect.pipe.inbound_len() > 0 {

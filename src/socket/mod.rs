@@ -450,6 +450,7 @@ impl Socket {
             maxmsgsize: self.options.maxmsgsize,
             reconnect_ivl: self.options.reconnect_ivl,
             reconnect_ivl_max: self.options.reconnect_ivl_max,
+            handshake_ivl: self.options.handshake_ivl,
             metadata: self
                 .options
                 .metadata

@@ -40,7 +40,7 @@ pub enum PeerGreeting {
     V1,
     /// ZMTP 2.0 (revision 1; also revision 0): the socket-type byte follows.
     V2,
-    /// ZMTP 3.x with its full greeting.
+    /// ZMTP 3.x (revision 2 or more) with its full greeting.
     V3 {
         minor: u8,
         mechanism: Vec<u8>,
@@ -97,7 +97,9 @@ impl GreetingReader {
         if b.len() >= SIGNATURE_LEN && b[9] & 1 == 0 {
             return Some(PeerGreeting::V1);
         }
-        if b.len() > VERSION_POS && b[VERSION_POS] < 3 {
+        // libzmq: revisions 0 and 1 are the old protocols; anything from 2
+        // on is taken as ZMTP 3.x.
+        if b.len() > VERSION_POS && b[VERSION_POS] < 2 {
             return Some(PeerGreeting::V2);
         }
         if b.len() == GREETING_LEN {

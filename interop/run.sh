@@ -1,0 +1,154 @@
+#!/bin/sh
+# Cross-process interoperability run: two peer processes per case, each side
+# on its own libzmq.so.5 chosen by LD_LIBRARY_PATH.
+#
+#   SIDE_A_LIBDIR=dir  SIDE_B_LIBDIR=dir  sh interop/run.sh
+#
+# Defaults: both sides on Debian's libzmq (/usr/lib/x86_64-linux-gnu).
+# Optional: SCENARIOS="reqrep pubsub ..." TRANSPORTS="tcp ipc"
+#           INTEROP_OUT=dir (keep binaries and logs there; default: a temp
+#           dir removed at exit)  CC=cc  BUDGET=110 (seconds for all cases)
+#
+# peer.c and which.c are built once, against /work/main/include/zmq.h, linked
+# with plain -lzmq and no rpath, so the loader decides per process.
+#
+# Each scenario has two roles; every case is
+#   scenario x transport (tcp 127.0.0.1 wildcard port | ipc in a temp dir)
+#            x which side plays which role x which side binds.
+# The binding side starts first and writes its real endpoint to a ready
+# file; the connecting side starts once that file exists.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+ROOT=$(cd "$HERE/.." && pwd -P)
+DEFAULT_LIBDIR=/usr/lib/x86_64-linux-gnu
+SIDE_A_LIBDIR=${SIDE_A_LIBDIR:-$DEFAULT_LIBDIR}
+SIDE_B_LIBDIR=${SIDE_B_LIBDIR:-$DEFAULT_LIBDIR}
+SCENARIOS=${SCENARIOS:-"reqrep pubsub pushpull dealerrouter pair xpubxsub heartbeat"}
+TRANSPORTS=${TRANSPORTS:-"tcp ipc"}
+BUDGET=${BUDGET:-110}
+CC=${CC:-cc}
+
+if [ -n "${INTEROP_OUT:-}" ]; then
+    OUT=$INTEROP_OUT
+    mkdir -p "$OUT"
+else
+    OUT=$(mktemp -d "${TMPDIR:-/tmp}/interop.XXXXXX")
+    trap 'rm -rf "$OUT"' EXIT
+    trap 'rm -rf "$OUT"; exit 130' INT TERM
+fi
+
+# ---- build once -----------------------------------------------------------
+CFLAGS="-std=c99 -O1 -g -Wall -Wextra -I $ROOT/include"
+echo "build: $CC $CFLAGS -o $OUT/peer $HERE/peer.c -lzmq"
+$CC $CFLAGS -o "$OUT/peer" "$HERE/peer.c" ${LDFLAGS:-} -lzmq || exit 2
+$CC $CFLAGS -o "$OUT/which" "$HERE/which.c" ${LDFLAGS:-} -lzmq -ldl || exit 2
+if readelf -d "$OUT/peer" 2>/dev/null | grep -Eq 'RPATH|RUNPATH'; then
+    echo "FAIL: peer was linked with an rpath"; exit 2
+fi
+
+# ---- which library does each side load? -----------------------------------
+canon_dir() { (cd "$1" 2>/dev/null && pwd -P); }
+verify_side() { # name libdir
+    line=$(LD_LIBRARY_PATH=$2 "$OUT/which") || { echo "FAIL: which failed for side $1"; exit 2; }
+    echo "side $1: LD_LIBRARY_PATH=$2 -> $line"
+    lib=${line#lib=}; lib=${lib%% version=*}
+    want=$(canon_dir "$2")
+    got=$(canon_dir "$(dirname "$lib")")
+    if [ -z "$want" ] || [ "$want" != "$got" ]; then
+        echo "FAIL: side $1 loaded $lib, not a libzmq from $2"; exit 2
+    fi
+}
+verify_side A "$SIDE_A_LIBDIR"
+verify_side B "$SIDE_B_LIBDIR"
+
+# ---- cases ---------------------------------------------------------------
+roles_of() {
+    case $1 in
+        reqrep) echo "req rep" ;;
+        pubsub) echo "pub sub" ;;
+        pushpull) echo "push pull" ;;
+        dealerrouter) echo "dealer router" ;;
+        pair) echo "pair-a pair-b" ;;
+        xpubxsub) echo "xpub xsub" ;;
+        heartbeat) echo "hb-dealer hb-router" ;;
+        *) echo "" ;;
+    esac
+}
+
+pass=0
+fail=0
+n=0
+start=$(date +%s)
+
+result_of() { # log file -> "N passed, N failed" or "no result"
+    r=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" 2>/dev/null | tail -n 1)
+    echo "${r:-no result}"
+}
+
+run_case() { # scenario transport roleA roleB binder(A|B)
+    scen=$1; tr=$2; ra=$3; rb=$4; binder=$5
+    n=$((n + 1))
+    dir=$OUT/case$n
+    mkdir -p "$dir"
+    if [ "$tr" = tcp ]; then bind_ep="tcp://127.0.0.1:*"; else bind_ep="ipc://$dir/ep"; fi
+    if [ "$binder" = A ]; then
+        b_role=$ra; b_lib=$SIDE_A_LIBDIR; b_side=A; c_role=$rb; c_lib=$SIDE_B_LIBDIR; c_side=B
+    else
+        b_role=$rb; b_lib=$SIDE_B_LIBDIR; b_side=B; c_role=$ra; c_lib=$SIDE_A_LIBDIR; c_side=A
+    fi
+    label=$(printf '%-12s %-3s A=%s B=%s %s-binds' "$scen" "$tr" "$ra" "$rb" "$binder")
+
+    elapsed=$(( $(date +%s) - start ))
+    if [ "$elapsed" -ge "$BUDGET" ]; then
+        echo "FAIL $label: skipped, time budget of ${BUDGET}s used up"
+        fail=$((fail + 1)); return
+    fi
+
+    LD_LIBRARY_PATH=$b_lib PEER_READY_FILE=$dir/ready \
+        "$OUT/peer" "$b_role" "@$bind_ep" "$scen" >"$dir/$b_side.out" 2>"$dir/$b_side.err" &
+    bpid=$!
+    i=0
+    while [ ! -f "$dir/ready" ] && [ $i -lt 100 ] && kill -0 "$bpid" 2>/dev/null; do
+        sleep 0.05; i=$((i + 1))
+    done
+    if [ ! -f "$dir/ready" ]; then
+        kill "$bpid" 2>/dev/null; wait "$bpid" 2>/dev/null
+        echo "FAIL $label: binder never became ready"; sed 's/^/    /' "$dir/$b_side.err"
+        fail=$((fail + 1)); return
+    fi
+    ep=$(cat "$dir/ready")
+    LD_LIBRARY_PATH=$c_lib \
+        "$OUT/peer" "$c_role" ">$ep" "$scen" >"$dir/$c_side.out" 2>"$dir/$c_side.err" &
+    cpid=$!
+    wait "$bpid"; brc=$?
+    wait "$cpid"; crc=$?
+    ares=$(result_of "$dir/A.out"); bres=$(result_of "$dir/B.out")
+    if [ $brc -eq 0 ] && [ $crc -eq 0 ] && [ "${ares%% *}" != 0 ] && [ "${bres%% *}" != 0 ] \
+        && [ "${ares#*, }" = "0 failed" ] && [ "${bres#*, }" = "0 failed" ]; then
+        echo "PASS $label  [A: $ares | B: $bres]"
+        pass=$((pass + 1))
+    else
+        echo "FAIL $label  [A: $ares rc=$( [ $b_side = A ] && echo $brc || echo $crc) | B: $bres rc=$( [ $b_side = B ] && echo $brc || echo $crc)]"
+        for s in A B; do grep -v ': bound \|: done in \|: joined after\|: idle ' "$dir/$s.err" | sed "s/^/    $s: /"; done
+        fail=$((fail + 1))
+    fi
+}
+
+for scen in $SCENARIOS; do
+    roles=$(roles_of "$scen")
+    if [ -z "$roles" ]; then echo "FAIL unknown scenario $scen"; fail=$((fail + 1)); continue; fi
+    r1=${roles% *}; r2=${roles#* }
+    for tr in $TRANSPORTS; do
+        for assign in 12 21; do
+            if [ $assign = 12 ]; then ra=$r1; rb=$r2; else ra=$r2; rb=$r1; fi
+            for binder in A B; do
+                run_case "$scen" "$tr" "$ra" "$rb" "$binder"
+            done
+        done
+    done
+done
+
+echo "interop: $(( $(date +%s) - start ))s, side A $SIDE_A_LIBDIR, side B $SIDE_B_LIBDIR"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
