@@ -53,7 +53,6 @@ static void test_not_built_yet(void)
     void *s = zmq_socket(ctx, ZMQ_PAIR);
     CHECK(s != NULL);
     CHECK_ERR(zmq_bind(s, "ws://127.0.0.1:*"), ENOTSUP);
-    CHECK_ERR(zmq_socket_monitor(s, "inproc://monitor", ZMQ_EVENT_ALL), ENOTSUP);
     /* Draft socket types are refused in this stable build. */
     CHECK_NULL_ERR(zmq_socket(ctx, 12), EINVAL);
     CHECK_OK(zmq_close(s));

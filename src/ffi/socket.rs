@@ -368,10 +368,19 @@ pub unsafe extern "C" fn zmq_recviov(
 #[no_mangle]
 pub unsafe extern "C" fn zmq_socket_monitor(
     s: *mut c_void,
-    _endpoint: *const c_char,
-    _events: c_int,
+    addr: *const c_char,
+    events: c_int,
 ) -> c_int {
-    int_call(|| handle(s).and_then(|_| not_built::<c_int>()))
+    int_call(|| {
+        with_socket(s, |sock| {
+            let endpoint = if addr.is_null() {
+                None
+            } else {
+                Some(endpoint(addr)?)
+            };
+            sock.monitor(endpoint, events).map(|_| 0)
+        })
+    })
 }
 
 #[no_mangle]

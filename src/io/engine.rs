@@ -16,6 +16,7 @@ use crate::command::{Command, MailboxSender};
 use crate::msg::{flags, Metadata, Msg};
 use crate::pattern::kind;
 use crate::pipe::{self, PipeEnd, Read as PipeRead};
+use crate::socket::monitor;
 use crate::transport::Stream;
 use crate::zmtp::codec::{encode_header, Decoder};
 use crate::zmtp::command;
@@ -61,6 +62,10 @@ const READ_BUF: usize = 64 * 1024;
 
 pub struct Engine {
     stream: Stream,
+    /// The endpoint monitor events name.
+    endpoint: String,
+    /// The transport connection is up (CONNECTED was reported).
+    connected: bool,
     link: SocketLink,
     io: MailboxSender,
     role: Role,
@@ -94,12 +99,20 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(stream: Stream, link: SocketLink, role: Role, io: MailboxSender) -> Engine {
+    pub fn new(
+        stream: Stream,
+        link: SocketLink,
+        role: Role,
+        io: MailboxSender,
+        endpoint: String,
+    ) -> Engine {
         let max = (link.maxmsgsize >= 0).then_some(link.maxmsgsize as u64);
         let mut out = Vec::with_capacity(4096);
         out.extend_from_slice(&greeting(b"NULL", false, link.routing_id.len()));
         Engine {
             stream,
+            endpoint,
+            connected: role == Role::Accepted,
             link,
             io,
             role,
@@ -128,9 +141,14 @@ impl Engine {
 
     /// An engine for a connect endpoint, using the socket's pipe.
     pub fn connecting(stream: Stream, connect: Box<Connect>, io: MailboxSender) -> Engine {
-        let Connect { target, link, pipe } = *connect;
+        let Connect {
+            target,
+            link,
+            pipe,
+            endpoint,
+        } = *connect;
         let attached = pipe.is_attached();
-        let mut e = Engine::new(stream, link, Role::Connecting, io);
+        let mut e = Engine::new(stream, link, Role::Connecting, io, endpoint);
         e.target = Some(target);
         e.pipe = Some(pipe);
         e.pipe_attached = attached;
@@ -187,10 +205,23 @@ impl Engine {
             target: self.target.take()?,
             link: self.link.clone(),
             pipe,
+            endpoint: std::mem::take(&mut self.endpoint),
         }))
     }
 
+    /// Reports a failed handshake to the monitor.
+    pub fn handshake_failed(&self, event: u16, value: u32) {
+        self.link.monitor.emit(event, value, &self.endpoint);
+    }
+
     fn close(&mut self) {
+        if self.connected && !self.closed {
+            self.link.monitor.emit(
+                monitor::DISCONNECTED,
+                self.stream.fd() as u32,
+                &self.endpoint,
+            );
+        }
         // Best effort: what is already framed (a READY before refusing an
         // incompatible peer, as libzmq does) goes out first.
         if self.out_pos < self.out.len() {
@@ -365,6 +396,9 @@ impl Engine {
         metadata.set(b"Peer-Address", self.stream.peer_address().as_bytes());
         self.metadata = Some(Arc::new(metadata));
         self.ready = true;
+        self.link
+            .monitor
+            .emit(monitor::HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
         match self.role {
             Role::Accepted => {
                 let (mut socket_end, mut engine_end) = pipe::pair(
@@ -408,6 +442,13 @@ impl Engine {
     }
 
     pub fn on_writable(&mut self) {
+        if !self.connected && !self.closed {
+            // The first writability of a connecting stream: it is up.
+            self.connected = true;
+            self.link
+                .monitor
+                .emit(monitor::CONNECTED, self.stream.fd() as u32, &self.endpoint);
+        }
         loop {
             if self.closed {
                 return;

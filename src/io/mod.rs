@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use crate::command::{Command, Mailbox, MailboxSender};
 use crate::errno::{Errno, Result};
 use crate::pipe::PipeEnd;
+use crate::socket::monitor::{self, MonitorSlot};
 use crate::transport::{self, Stream};
 use engine::{Engine, Role};
 
@@ -41,6 +42,7 @@ pub struct SocketLink {
     /// The socket's ZMQ_LINGER, read when the context terminates (the
     /// socket updates it whenever the option is set).
     pub linger: Arc<AtomicI32>,
+    pub monitor: MonitorSlot,
 }
 
 pub enum Listener {
@@ -53,6 +55,8 @@ pub struct Listen {
     pub id: u64,
     pub listener: Listener,
     pub link: SocketLink,
+    /// As ZMQ_LAST_ENDPOINT shows it (monitor events name it).
+    pub endpoint: String,
 }
 
 pub enum Target {
@@ -65,6 +69,7 @@ pub struct Connect {
     pub target: Target,
     pub link: SocketLink,
     pub pipe: PipeEnd,
+    pub endpoint: String,
 }
 
 /// Handle on a running I/O thread.
@@ -275,6 +280,11 @@ impl Reactor {
         let registry = self.poll.registry();
         match &mut e {
             Entity::Listener(l) => {
+                l.link.monitor.emit(
+                    monitor::CLOSED,
+                    listener_fd(&l.listener) as u32,
+                    &l.endpoint,
+                );
                 let _ = match &mut l.listener {
                     Listener::Tcp(t) => registry.deregister(t),
                     Listener::Unix(u, _) => registry.deregister(u),
@@ -332,6 +342,7 @@ impl Reactor {
                 return;
             };
             let link = l.link.clone();
+            let endpoint = l.endpoint.clone();
             let accepted = match &mut l.listener {
                 Listener::Tcp(t) => t.accept().map(|(s, _)| {
                     let _ = s.set_nodelay(true);
@@ -341,7 +352,15 @@ impl Reactor {
             };
             match accepted {
                 Ok(stream) => {
-                    let engine = Engine::new(stream, link, Role::Accepted, self.mailbox.sender());
+                    link.monitor
+                        .emit(monitor::ACCEPTED, stream.fd() as u32, &endpoint);
+                    let engine = Engine::new(
+                        stream,
+                        link,
+                        Role::Accepted,
+                        self.mailbox.sender(),
+                        endpoint,
+                    );
                     self.add_engine(engine);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
@@ -365,6 +384,14 @@ impl Reactor {
         };
         match stream {
             Some(stream) => {
+                if let Stream::Tcp(_) = stream {
+                    // A non-blocking connect is always in progress first.
+                    connect.link.monitor.emit(
+                        monitor::CONNECT_DELAYED,
+                        libc::EINPROGRESS as u32,
+                        &connect.endpoint,
+                    );
+                }
                 let token = connect.pipe.token();
                 let engine = Engine::connecting(stream, connect, self.mailbox.sender());
                 let slot = self.add_engine(engine);
@@ -403,6 +430,11 @@ impl Reactor {
         } else {
             base
         };
+        connect.link.monitor.emit(
+            monitor::CONNECT_RETRIED,
+            next.as_millis() as u32,
+            &connect.endpoint,
+        );
         let token = connect.pipe.token();
         let slot = self.insert(Entity::Waiting(connect, next));
         self.by_pipe.insert(token, slot);
@@ -419,6 +451,8 @@ impl Reactor {
             if let Some(Entity::Engine(engine)) = &self.entities[slot] {
                 // HANDSHAKE_IVL ran out before the handshake completed.
                 if !engine.is_ready() {
+                    engine
+                        .handshake_failed(monitor::HANDSHAKE_FAILED_NO_DETAIL, libc::EAGAIN as u32);
                     self.close_engine_or_drop(slot);
                 }
                 continue;
@@ -491,5 +525,14 @@ impl Drop for Listen {
         if let Listener::Unix(_, Some(path)) = &self.listener {
             let _ = std::fs::remove_file(path);
         }
+    }
+}
+
+/// A listener's fd (monitor events carry it).
+pub fn listener_fd(l: &Listener) -> std::os::fd::RawFd {
+    use std::os::fd::AsRawFd;
+    match l {
+        Listener::Tcp(t) => t.as_raw_fd(),
+        Listener::Unix(u, _) => u.as_raw_fd(),
     }
 }

@@ -7,6 +7,7 @@
 //! terminating.
 
 pub mod endpoint;
+pub mod monitor;
 pub mod options;
 
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -23,6 +24,7 @@ use crate::pipe::{self, combined_hwm, PipeEnd, PipeId, Pipes};
 use crate::signal::Wait;
 use crate::transport::{self, BindAddress};
 use endpoint::{Endpoint, Transport};
+use monitor::MonitorSlot;
 use options::{Options, SetEffect};
 
 pub const DONTWAIT: i32 = 1;
@@ -53,6 +55,7 @@ pub struct Socket {
     listeners: Vec<(String, String, u64)>,
     /// ZMQ_LINGER as the I/O thread reads it at termination.
     linger: Arc<AtomicI32>,
+    monitor: MonitorSlot,
 }
 
 /// The errno of an OS error (EADDRINUSE and the like from bind).
@@ -116,6 +119,7 @@ impl Socket {
             stopped: false,
             bound: Vec::new(),
             listeners: Vec::new(),
+            monitor: MonitorSlot::default(),
         })
     }
 
@@ -423,12 +427,26 @@ impl Socket {
                     _ => BindAddress::Ipc(transport::ipc_path(ep.address)?),
                 };
                 let io = self.ctx.io_mailbox()?;
-                let (listener, resolved) = io::bind(&addr).map_err(|e| os_errno(&e))?;
+                let (listener, resolved) = match io::bind(&addr) {
+                    Ok(bound) => bound,
+                    Err(e) => {
+                        let e = os_errno(&e);
+                        self.monitor
+                            .emit(monitor::BIND_FAILED, e.0 as u32, endpoint);
+                        return Err(e);
+                    }
+                };
+                self.monitor.emit(
+                    monitor::LISTENING,
+                    io::listener_fd(&listener) as u32,
+                    &resolved,
+                );
                 let id = next_endpoint_id();
                 io.send(Command::Listen(Box::new(io::Listen {
                     id,
                     listener,
                     link: self.link(),
+                    endpoint: resolved.clone(),
                 })));
                 self.listeners
                     .push((endpoint.to_string(), resolved.clone(), id));
@@ -458,6 +476,7 @@ impl Socket {
                 .map(|(n, v)| (n.clone(), v.clone()))
                 .collect(),
             linger: self.linger.clone(),
+            monitor: self.monitor.clone(),
         }
     }
 
@@ -506,12 +525,35 @@ impl Socket {
                     target,
                     link: self.link(),
                     pipe: theirs,
+                    endpoint: endpoint.to_string(),
                 })));
                 self.options.last_endpoint = endpoint.to_string();
                 Ok(())
             }
             Transport::Ws => Err(Errno::ENOTSUP),
         }
+    }
+
+    /// zmq_socket_monitor: events go to a PAIR socket bound to `endpoint`
+    /// (inproc only); None stops monitoring.
+    pub fn monitor(&mut self, endpoint: Option<&str>, events: i32) -> Result<()> {
+        self.check_alive()?;
+        let Some(endpoint) = endpoint else {
+            self.monitor.replace(None, 0);
+            return Ok(());
+        };
+        let ep = Endpoint::parse(endpoint, self.kind)?;
+        if ep.transport != Transport::Inproc {
+            return Err(Errno::EPROTONOSUPPORT);
+        }
+        if events & !monitor::ALL_V1 != 0 {
+            return Err(Errno::EINVAL);
+        }
+        let mut pair = Socket::new(self.ctx.clone(), pattern::kind::PAIR)?;
+        pair.set_option(options::LINGER, Some(&0i32.to_ne_bytes()))?;
+        pair.bind(endpoint)?;
+        self.monitor.replace(Some(pair), events as u32);
+        Ok(())
     }
 
     /// CONFLATE takes effect only on these types (libzmq accepts it on
@@ -578,6 +620,7 @@ impl Drop for Socket {
                 }
             }
         }
+        self.monitor.replace(None, 0);
         self.ctx.unregister_socket(self.id);
     }
 }
