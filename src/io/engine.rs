@@ -10,6 +10,7 @@
 use std::collections::VecDeque;
 use std::io::{ErrorKind, Read, Write};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::{Connect, SocketLink, Target};
 use crate::command::{Command, MailboxSender};
@@ -96,6 +97,15 @@ pub struct Engine {
     /// HANDSHAKE_IVL closes the connection.
     stalled: bool,
     closed: bool,
+    /// When the handshake must be done by (HANDSHAKE_IVL).
+    handshake_deadline: Option<Instant>,
+    /// When to send the next PING (HEARTBEAT_IVL).
+    next_ping: Option<Instant>,
+    /// The connection is given up if nothing arrives by then: after our
+    /// PING (HEARTBEAT_TIMEOUT) or as the peer's PING TTL asked.
+    silence_deadline: Option<Instant>,
+    /// A deadline changed and the reactor's timer must follow.
+    timer_request: Option<Instant>,
 }
 
 impl Engine {
@@ -136,7 +146,22 @@ impl Engine {
             closing: false,
             stalled: false,
             closed: false,
+            handshake_deadline: None,
+            next_ping: None,
+            silence_deadline: None,
+            timer_request: None,
         }
+        .start_clock()
+    }
+
+    /// Starts the HANDSHAKE_IVL clock.
+    fn start_clock(mut self) -> Engine {
+        if self.link.handshake_ivl > 0 {
+            let at = Instant::now() + Duration::from_millis(self.link.handshake_ivl as u64);
+            self.handshake_deadline = Some(at);
+            self.timer_request = Some(at);
+        }
+        self
     }
 
     /// An engine for a connect endpoint, using the socket's pipe.
@@ -163,12 +188,59 @@ impl Engine {
         self.link.linger.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    pub fn handshake_ivl(&self) -> i32 {
-        self.link.handshake_ivl
+    /// A new deadline for the reactor's timer, once.
+    pub fn take_timer_request(&mut self) -> Option<Instant> {
+        self.timer_request.take()
     }
 
-    pub fn is_ready(&self) -> bool {
-        self.ready
+    fn request_timer(&mut self, at: Instant) {
+        self.timer_request = Some(self.timer_request.map_or(at, |t| t.min(at)));
+    }
+
+    /// Handles whichever deadline has passed.
+    pub fn on_timer(&mut self, now: Instant) {
+        if self.closed {
+            return;
+        }
+        if !self.ready {
+            if self.handshake_deadline.is_some_and(|d| now >= d) {
+                // HANDSHAKE_IVL ran out before the handshake completed.
+                self.handshake_failed(monitor::HANDSHAKE_FAILED_NO_DETAIL, libc::EAGAIN as u32);
+                self.close();
+            }
+            return;
+        }
+        if self.silence_deadline.is_some_and(|d| now >= d) {
+            // The peer went silent past HEARTBEAT_TIMEOUT or its TTL.
+            self.close();
+            return;
+        }
+        if self.next_ping.is_some_and(|d| now >= d) {
+            let ivl = Duration::from_millis(self.link.heartbeat_ivl as u64);
+            let ping = command::ping(self.link.heartbeat_ttl, b"");
+            encode_header(false, true, ping.len(), &mut self.out);
+            self.out.extend_from_slice(&ping);
+            self.next_ping = Some(now + ivl);
+            if self.silence_deadline.is_none() {
+                let timeout = match self.link.heartbeat_timeout {
+                    t if t >= 0 => Duration::from_millis(t as u64),
+                    _ => ivl,
+                };
+                self.silence_deadline = Some(now + timeout);
+            }
+            self.on_writable();
+        }
+        for at in [self.next_ping, self.silence_deadline]
+            .into_iter()
+            .flatten()
+        {
+            self.request_timer(at);
+        }
+    }
+
+    /// Traffic arrived: the peer is alive.
+    fn heard_from_peer(&mut self) {
+        self.silence_deadline = None;
     }
 
     pub fn is_closed(&self) -> bool {
@@ -255,6 +327,7 @@ impl Engine {
         if self.stalled {
             return;
         }
+        self.heard_from_peer();
         if !self.greeted {
             let (used, verdict) = self.greeting.feed(data);
             data = &data[used..];
@@ -357,7 +430,13 @@ impl Engine {
             },
             b"ERROR" => self.close(),
             b"PING" => {
-                if let Some((_, context)) = command::parse_ping(data) {
+                if let Some((ttl, context)) = command::parse_ping(data) {
+                    // The peer asks to be dropped if silent this long.
+                    if ttl > 0 {
+                        let at = Instant::now() + Duration::from_millis(u64::from(ttl) * 100);
+                        self.silence_deadline = Some(at);
+                        self.request_timer(at);
+                    }
                     let pong = command::pong(context);
                     encode_header(false, true, pong.len(), &mut self.out);
                     self.out.extend_from_slice(&pong);
@@ -399,6 +478,11 @@ impl Engine {
         self.link
             .monitor
             .emit(monitor::HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
+        if self.link.heartbeat_ivl > 0 {
+            let at = Instant::now() + Duration::from_millis(self.link.heartbeat_ivl as u64);
+            self.next_ping = Some(at);
+            self.request_timer(at);
+        }
         match self.role {
             Role::Accepted => {
                 let (mut socket_end, mut engine_end) = pipe::pair(

@@ -38,6 +38,11 @@ pub struct SocketLink {
     pub reconnect_ivl_max: i32,
     /// HANDSHAKE_IVL in ms; 0 for no limit.
     pub handshake_ivl: i32,
+    /// HEARTBEAT_IVL in ms (0: no PINGs), HEARTBEAT_TIMEOUT in ms (-1: the
+    /// interval), HEARTBEAT_TTL in deciseconds (what we ask peers to wait).
+    pub heartbeat_ivl: i32,
+    pub heartbeat_timeout: i32,
+    pub heartbeat_ttl: u16,
     pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
     /// The socket's ZMQ_LINGER, read when the context terminates (the
     /// socket updates it whenever the option is set).
@@ -401,16 +406,23 @@ impl Reactor {
         }
     }
 
-    /// Starts serving a new connection, with its HANDSHAKE_IVL timer.
+    /// Starts serving a new connection, with its timers.
     fn add_engine(&mut self, engine: Engine) -> usize {
-        let ivl = engine.handshake_ivl();
         let slot = self.insert(Entity::Engine(Box::new(engine)));
-        if ivl > 0 {
-            let at = Instant::now() + Duration::from_millis(ivl as u64);
-            self.timers.insert((at, slot), ());
-        }
+        self.arm_engine_timer(slot);
         self.register(slot);
         slot
+    }
+
+    /// (Re)arms the timer of an engine for its next deadline (handshake
+    /// limit, PING to send, peer silence). A stale entry is harmless: the
+    /// engine checks the time itself.
+    fn arm_engine_timer(&mut self, slot: usize) {
+        if let Some(Entity::Engine(engine)) = &mut self.entities[slot] {
+            if let Some(at) = engine.take_timer_request() {
+                self.timers.insert((at, slot), ());
+            }
+        }
     }
 
     /// Schedules the next attempt: RECONNECT_IVL, doubling up to
@@ -448,13 +460,9 @@ impl Reactor {
                 return;
             }
             self.timers.remove(&(at, slot));
-            if let Some(Entity::Engine(engine)) = &self.entities[slot] {
-                // HANDSHAKE_IVL ran out before the handshake completed.
-                if !engine.is_ready() {
-                    engine
-                        .handshake_failed(monitor::HANDSHAKE_FAILED_NO_DETAIL, libc::EAGAIN as u32);
-                    self.close_engine_or_drop(slot);
-                }
+            if let Some(Entity::Engine(engine)) = &mut self.entities[slot] {
+                engine.on_timer(now);
+                self.after_engine_work(slot);
                 continue;
             }
             if let Some(Entity::Waiting(connect, last)) = self.remove(slot) {
@@ -471,10 +479,13 @@ impl Reactor {
         let done = matches!(&self.entities[slot], Some(Entity::Engine(e)) if e.is_closed());
         if done {
             self.close_engine_or_drop(slot);
-        } else if let Some(Entity::Engine(e)) = &mut self.entities[slot] {
-            if let Some(token) = e.take_new_pipe_token() {
-                self.by_pipe.insert(token, slot);
+        } else {
+            if let Some(Entity::Engine(e)) = &mut self.entities[slot] {
+                if let Some(token) = e.take_new_pipe_token() {
+                    self.by_pipe.insert(token, slot);
+                }
             }
+            self.arm_engine_timer(slot);
         }
     }
 

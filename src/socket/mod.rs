@@ -469,6 +469,9 @@ impl Socket {
             reconnect_ivl: self.options.reconnect_ivl,
             reconnect_ivl_max: self.options.reconnect_ivl_max,
             handshake_ivl: self.options.handshake_ivl,
+            heartbeat_ivl: self.options.heartbeat_ivl,
+            heartbeat_timeout: self.options.heartbeat_timeout,
+            heartbeat_ttl: self.options.heartbeat_ttl,
             metadata: self
                 .options
                 .metadata
