@@ -12,21 +12,13 @@
 //     count     number of round trips           (default 10)
 //   Start hwserver first (or afterwards, within the 5 s reply timeout).
 //   Exit status is 0 only if every request got its "World".
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "hwclient"
+#include "guide.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void die(const char *what)
-{
-    fprintf(stderr, "hwclient: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 int main(int argc, char **argv)
 {

@@ -13,10 +13,8 @@
 //               or SIGTERM, both of which stop it cleanly)
 //   e.g.  ./hwserver tcp://*:5555 5 &   ./hwclient tcp://localhost:5555 5
 //         ./hwserver ipc:///tmp/hw.ipc 5 & ./hwclient ipc:///tmp/hw.ipc 5
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "hwserver"
+#include "guide.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -25,38 +23,12 @@
 #include <string.h>
 #include <time.h>
 
-static volatile sig_atomic_t stopping = 0;
-
-static void on_signal(int signo)
-{
-    (void) signo;
-    stopping = 1;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "hwserver: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
-
-static void catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: let blocking calls see EINTR */
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
-        perror("hwserver: sigaction");
-        exit(EXIT_FAILURE);
-    }
-}
-
 static void nap_ms(long ms)
 {
     struct timespec left;
     left.tv_sec = ms / 1000;
     left.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep(&left, &left) == -1 && errno == EINTR && !stopping)
+    while (nanosleep(&left, &left) == -1 && errno == EINTR && !stop_requested())
         ;
 }
 
@@ -69,7 +41,7 @@ int main(int argc, char **argv)
     long served = 0;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    catch_signals();
+    catch_stop_signals();
 
     void *ctx = zmq_ctx_new();
     if (ctx == NULL)
@@ -89,7 +61,7 @@ int main(int argc, char **argv)
     else
         printf("hwserver: listening on %s until interrupted\n", endpoint);
 
-    while (!stopping && (limit <= 0 || served < limit)) {
+    while (!stop_requested() && (limit <= 0 || served < limit)) {
         char request[256];
         int n = zmq_recv(rep, request, sizeof request - 1, 0);
         if (n == -1) {

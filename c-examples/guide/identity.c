@@ -12,21 +12,13 @@
 //   identity [endpoint]
 //     endpoint  where the ROUTER binds and the REQs connect
 //               (default inproc://identity; tcp:// and ipc:// work too)
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "identity"
+#include "guide.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void die(const char *what)
-{
-    fprintf(stderr, "identity: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 static void set_int(void *socket, int option, int value, const char *name)
 {

@@ -12,10 +12,8 @@
 //     backend   address for workers (bind)  (default tcp://*:5560)
 //   Runs until Ctrl-C or SIGTERM: the signal makes zmq_proxy() return -1
 //   with EINTR, and the program shuts down cleanly.
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "msgqueue"
+#include "guide.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -23,35 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static volatile sig_atomic_t stopping = 0;
-
-static void on_signal(int signo)
-{
-    (void) signo;
-    stopping = 1;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "msgqueue: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
-
 int main(int argc, char **argv)
 {
     const char *frontend_ep = argc > 1 ? argv[1] : "tcp://*:5559";
     const char *backend_ep = argc > 2 ? argv[2] : "tcp://*:5560";
     int linger_ms = 0;
-    struct sigaction sa;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
-        perror("msgqueue: sigaction");
-        return EXIT_FAILURE;
-    }
+    catch_stop_signals();
 
     void *ctx = zmq_ctx_new();
     if (ctx == NULL)
@@ -69,7 +46,7 @@ int main(int argc, char **argv)
 
     /* zmq_proxy() only ever returns -1; what matters is why. */
     int why = EINTR;
-    if (!stopping && zmq_proxy(frontend, backend, NULL) == -1) {
+    if (!stop_requested() && zmq_proxy(frontend, backend, NULL) == -1) {
         why = zmq_errno();
         if (why != EINTR && why != ETERM)
             die("zmq_proxy");

@@ -17,22 +17,14 @@
 //   not reached in time (or, with want = 0, if nothing arrived at all).
 //   e.g.  ./wuserver & ./taskvent & ./mspoller
 //         ./mspoller ipc:///tmp/tasks.ipc ipc:///tmp/weather.ipc 10 20
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "mspoller"
+#include "guide.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static void die(const char *what)
-{
-    fprintf(stderr, "mspoller: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 static long long now_ms(void)
 {

@@ -12,10 +12,8 @@
 //   mtrelay [stages]
 //     stages  number of runner threads, 1..16   (default 3)
 //   Each wait is bounded by a 5 second receive timeout.
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "mtrelay"
+#include "guide.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -30,12 +28,6 @@ struct stage {
     void *ctx;
     int number; /* 1 runs first; stage N hands the baton to main */
 };
-
-static void die(const char *what)
-{
-    fprintf(stderr, "mtrelay: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 static void leg_name(char *buf, size_t cap, int leg)
 {

@@ -14,10 +14,8 @@
 //                  (default 0 = until Ctrl-C or SIGTERM, which stop it cleanly)
 //     interval-ms  pause between rounds             (default 200)
 //   e.g.  ./psenvpub & ./psenvsub tcp://localhost:5563 B 5
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "psenvpub"
+#include "guide.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -25,20 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static volatile sig_atomic_t stopping = 0;
-
-static void on_signal(int signo)
-{
-    (void) signo;
-    stopping = 1;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "psenvpub: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 static void send_frame(void *socket, const char *text, int flags)
 {
@@ -56,20 +40,13 @@ int main(int argc, char **argv)
     long interval_ms = argc > 3 ? strtol(argv[3], NULL, 10) : 200;
     int linger_ms = 0;
     long round = 0;
-    struct sigaction sa;
 
     if (interval_ms < 0) {
         fprintf(stderr, "psenvpub: interval-ms must not be negative\n");
         return EXIT_FAILURE;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
-        perror("psenvpub: sigaction");
-        return EXIT_FAILURE;
-    }
+    catch_stop_signals();
 
     void *ctx = zmq_ctx_new();
     if (ctx == NULL)
@@ -83,7 +60,7 @@ int main(int argc, char **argv)
         die("zmq_bind");
     printf("psenvpub: publishing keys A and B on %s\n", endpoint);
 
-    while (!stopping && (rounds <= 0 || round < rounds)) {
+    while (!stop_requested() && (rounds <= 0 || round < rounds)) {
         round++;
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
             char content[64];

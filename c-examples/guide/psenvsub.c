@@ -11,21 +11,13 @@
 //     key       envelope key to follow        (default B)
 //     count     messages to receive           (default 5)
 //   Fails (exit 1) if nothing arrives for 5 seconds.
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "psenvsub"
+#include "guide.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void die(const char *what)
-{
-    fprintf(stderr, "psenvsub: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 /* Receive one frame as text; returns whether more frames follow. */
 static int recv_frame(void *socket, char *buf, size_t cap)

@@ -14,30 +14,14 @@
 //     backend   address for workers (bind)  (default tcp://*:5560)
 //   Runs until Ctrl-C or SIGTERM, then prints traffic counts and exits.
 //   msgqueue.c is the same broker in one zmq_proxy() call.
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "rrbroker"
+#include "guide.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static volatile sig_atomic_t stopping = 0;
-
-static void on_signal(int signo)
-{
-    (void) signo;
-    stopping = 1;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "rrbroker: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 /* Move one complete (possibly multi-frame) message from one socket to the
  * other. Returns 0, or -1 if a stop signal interrupted it. */
@@ -50,7 +34,7 @@ static int relay(void *from, void *to)
             die("zmq_msg_init");
         while (zmq_msg_recv(&frame, from, 0) == -1) {
             int err = zmq_errno();
-            if (err == EINTR && !stopping)
+            if (err == EINTR && !stop_requested())
                 continue; /* a stray signal: just try again */
             zmq_msg_close(&frame);
             if (err == EINTR)
@@ -62,7 +46,7 @@ static int relay(void *from, void *to)
         /* DEALER blocks here while no worker is connected yet */
         while (zmq_msg_send(&frame, to, more ? ZMQ_SNDMORE : 0) == -1) {
             int err = zmq_errno();
-            if (err == EINTR && !stopping)
+            if (err == EINTR && !stop_requested())
                 continue;
             zmq_msg_close(&frame);
             if (err == EINTR)
@@ -83,16 +67,9 @@ int main(int argc, char **argv)
     const char *backend_ep = argc > 2 ? argv[2] : "tcp://*:5560";
     int linger_ms = 0;
     long requests = 0, replies = 0;
-    struct sigaction sa;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
-        perror("rrbroker: sigaction");
-        return EXIT_FAILURE;
-    }
+    catch_stop_signals();
 
     void *ctx = zmq_ctx_new();
     if (ctx == NULL)
@@ -108,7 +85,7 @@ int main(int argc, char **argv)
         die("zmq_bind");
     printf("rrbroker: clients on %s, workers on %s\n", frontend_ep, backend_ep);
 
-    while (!stopping) {
+    while (!stop_requested()) {
         zmq_pollitem_t items[2];
         memset(items, 0, sizeof items);
         items[0].socket = frontend;

@@ -11,22 +11,14 @@
 //     count     number of requests              (default 10)
 //   Fails (exit 1) if a reply takes longer than 5 seconds.
 //   e.g.  ./rrbroker & ./rrworker & ./rrworker & ./rrclient
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "rrclient"
+#include "guide.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static void die(const char *what)
-{
-    fprintf(stderr, "rrclient: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 int main(int argc, char **argv)
 {

@@ -11,10 +11,8 @@
 //     count     exit after this many requests    (default 0 = until Ctrl-C or
 //               SIGTERM, both of which stop it cleanly)
 //   Replies "World from worker PID".
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "rrworker"
+#include "guide.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -24,20 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stopping = 0;
-
-static void on_signal(int signo)
-{
-    (void) signo;
-    stopping = 1;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "rrworker: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
-
 int main(int argc, char **argv)
 {
     const char *endpoint = argc > 1 ? argv[1] : "tcp://localhost:5560";
@@ -46,16 +30,9 @@ int main(int argc, char **argv)
     int tick_ms = 250;
     int linger_ms = 1000;
     long served = 0;
-    struct sigaction sa;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
-        perror("rrworker: sigaction");
-        return EXIT_FAILURE;
-    }
+    catch_stop_signals();
 
     void *ctx = zmq_ctx_new();
     if (ctx == NULL)
@@ -70,7 +47,7 @@ int main(int argc, char **argv)
         die("zmq_connect");
     printf("rrworker[%ld]: serving requests from %s\n", me, endpoint);
 
-    while (!stopping && (limit <= 0 || served < limit)) {
+    while (!stop_requested() && (limit <= 0 || served < limit)) {
         char request[128], reply[64];
         int n = zmq_recv(rep, request, sizeof request - 1, 0);
         if (n == -1) {

@@ -18,10 +18,8 @@
 //     updates        how many updates to publish  (default 10000)
 //   Gives up (exit 1) if the subscribers have not all checked in after 30 s.
 //   e.g.  ./syncsub & ./syncsub & ./syncsub & ./syncpub
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "syncpub"
+#include "guide.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,12 +28,6 @@
 #include <time.h>
 
 #define CHECKIN_SECONDS 30
-
-static void die(const char *what)
-{
-    fprintf(stderr, "syncpub: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 static void send_text(void *socket, const char *text)
 {

@@ -13,10 +13,8 @@
 //     timeout-s         fail (exit 1) if nothing arrives for this long
 //                                                       (default 30)
 //   e.g.  ./tasksink & ./taskwork & ./taskwork & ./taskwork & ./taskvent
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "tasksink"
+#include "guide.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,12 +23,6 @@
 #include <time.h>
 
 #define MAX_WORKERS 64
-
-static void die(const char *what)
-{
-    fprintf(stderr, "tasksink: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 static double now_ms(void)
 {

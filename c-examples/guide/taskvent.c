@@ -17,10 +17,8 @@
 //                                                       (default 1000)
 //   Each task is "ID MS": sleep for MS (1..20) milliseconds.
 //   Start tasksink and a few taskwork processes, then this.
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "taskvent"
+#include "guide.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,12 +26,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static void die(const char *what)
-{
-    fprintf(stderr, "taskvent: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 static void send_text(void *socket, const char *text, const char *what)
 {

@@ -12,21 +12,13 @@
 //     zipcode   the zip code to follow                (default 10001)
 //     updates   how many updates to collect           (default 50)
 //   Gives up with exit status 1 if no update arrives for 5 seconds.
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "wuclient"
+#include "guide.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void die(const char *what)
-{
-    fprintf(stderr, "wuclient: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
 
 int main(int argc, char **argv)
 {

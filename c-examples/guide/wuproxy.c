@@ -13,10 +13,8 @@
 //   Runs until Ctrl-C or SIGTERM, which interrupt zmq_proxy (EINTR) and
 //   lead to a clean shutdown.
 //   e.g.  ./wuserver & ./wuproxy & ./wuclient tcp://localhost:8100 10001 20
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "wuproxy"
+#include "guide.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -24,35 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static volatile sig_atomic_t stopping = 0;
-
-static void on_signal(int signo)
-{
-    (void) signo;
-    stopping = 1;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "wuproxy: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
-
 int main(int argc, char **argv)
 {
     const char *upstream = argc > 1 ? argv[1] : "tcp://localhost:5556";
     const char *downstream = argc > 2 ? argv[2] : "tcp://*:8100";
     int linger_ms = 0;
-    struct sigaction sa;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
-        perror("wuproxy: sigaction");
-        return EXIT_FAILURE;
-    }
+    catch_stop_signals();
 
     void *ctx = zmq_ctx_new();
     if (ctx == NULL)
@@ -72,7 +49,7 @@ int main(int argc, char **argv)
 
     /* zmq_proxy() only ever returns -1; what matters is why. */
     int why = EINTR;
-    if (!stopping && zmq_proxy(xsub, xpub, NULL) == -1) {
+    if (!stop_requested() && zmq_proxy(xsub, xpub, NULL) == -1) {
         why = zmq_errno();
         if (why != EINTR && why != ETERM)
             die("zmq_proxy");

@@ -16,10 +16,8 @@
 //               (default 100, at most 90000)
 //   Updates are paced at roughly 10,000 per second to stay light on CPU.
 //   e.g.  ./wuserver tcp://*:5556 & ./wuclient tcp://localhost:5556 10001 20
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <zmq.h>
+#define GUIDE_PROGRAM "wuserver"
+#include "guide.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -30,32 +28,6 @@
 #include <unistd.h>
 
 #define UPDATES_PER_TICK 10 /* one tick is about a millisecond */
-
-static volatile sig_atomic_t stopping = 0;
-
-static void on_signal(int signo)
-{
-    (void) signo;
-    stopping = 1;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "wuserver: %s failed: %s\n", what, zmq_strerror(zmq_errno()));
-    exit(EXIT_FAILURE);
-}
-
-static void catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
-        perror("wuserver: sigaction");
-        exit(EXIT_FAILURE);
-    }
-}
 
 static double now_seconds(void)
 {
@@ -81,7 +53,7 @@ int main(int argc, char **argv)
         return EXIT_FAILURE;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    catch_signals();
+    catch_stop_signals();
     srand((unsigned) time(NULL) ^ (unsigned) getpid());
 
     void *ctx = zmq_ctx_new();
@@ -98,7 +70,7 @@ int main(int argc, char **argv)
            10000 + zipcodes - 1, endpoint);
 
     double deadline = seconds > 0 ? now_seconds() + seconds : 0.0;
-    while (!stopping && (deadline == 0.0 || now_seconds() < deadline)) {
+    while (!stop_requested() && (deadline == 0.0 || now_seconds() < deadline)) {
         for (int i = 0; i < UPDATES_PER_TICK; i++) {
             char update[64];
             int zip = 10000 + rand() % (int) zipcodes;
