@@ -3,7 +3,7 @@
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
 
-use super::{bytes, int_call, ptr_call};
+use super::{bytes, get_into, int_call, ptr_call};
 use crate::ctx::Ctx;
 use crate::errno::{Errno, Result};
 use crate::util::handles::Registry;
@@ -105,16 +105,7 @@ pub unsafe extern "C" fn zmq_ctx_get_ext(
 ) -> c_int {
     int_call(|| {
         let ctx = lookup(ctx)?;
-        if optval.is_null() || optvallen.is_null() {
-            return Err(Errno::EFAULT);
-        }
-        // SAFETY: optvallen is non-null and points at the buffer size.
-        let len = unsafe { *optvallen };
-        // SAFETY: optval is non-null and holds len writable bytes.
-        let buf = unsafe { std::slice::from_raw_parts_mut(optval.cast::<u8>(), len) };
-        let used = ctx.get_option(option, buf)?;
-        // SAFETY: as above.
-        unsafe { *optvallen = used };
-        Ok(0)
+        // SAFETY: optval holds *optvallen bytes, per zmq_ctx_get_ext(3).
+        unsafe { get_into(optval, optvallen, |buf| ctx.get_option(option, buf)) }
     })
 }

@@ -86,6 +86,30 @@ unsafe fn bytes<'a>(p: *const c_void, len: usize) -> Result<&'a [u8]> {
     }
 }
 
+/// A get-option call's out buffer: lends `get` the `*optvallen` bytes at
+/// `optval` and stores back how many it used. NULL for either is EFAULT.
+///
+/// # Safety
+/// `optvallen` must be null or valid; `optval` must be null or hold
+/// `*optvallen` writable bytes.
+unsafe fn get_into(
+    optval: *mut c_void,
+    optvallen: *mut usize,
+    get: impl FnOnce(&mut [u8]) -> Result<usize>,
+) -> Result<c_int> {
+    if optval.is_null() || optvallen.is_null() {
+        return Err(Errno::EFAULT);
+    }
+    // SAFETY: optvallen is non-null and valid, per the caller.
+    let len = unsafe { *optvallen };
+    // SAFETY: optval is non-null and holds len writable bytes.
+    let buf = unsafe { std::slice::from_raw_parts_mut(optval.cast::<u8>(), len) };
+    let used = get(buf)?;
+    // SAFETY: as above.
+    unsafe { *optvallen = used };
+    Ok(0)
+}
+
 /// For functions of the libzmq surface that ferrozmq does not provide yet
 /// (listed as missing in docs/STATUS.md).
 fn not_built<T>() -> Result<T> {

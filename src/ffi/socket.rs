@@ -4,7 +4,7 @@ use parking_lot::Mutex;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use super::{bytes, c_str, ctx, int_call, not_built, ptr_call, u32_call, zmq_msg_t};
+use super::{bytes, c_str, ctx, get_into, int_call, not_built, ptr_call, u32_call, zmq_msg_t};
 use crate::errno::{Errno, Result};
 use crate::msg::{raw, Msg};
 use crate::socket::Socket;
@@ -128,17 +128,8 @@ pub unsafe extern "C" fn zmq_getsockopt(
 ) -> c_int {
     int_call(|| {
         with_socket(s, |sock| {
-            if optval.is_null() || optvallen.is_null() {
-                return Err(Errno::EFAULT);
-            }
-            // SAFETY: optvallen points at the size of optval's buffer.
-            let len = unsafe { *optvallen };
-            // SAFETY: optval holds len writable bytes, per zmq_getsockopt(3).
-            let buf = unsafe { std::slice::from_raw_parts_mut(optval.cast::<u8>(), len) };
-            let used = sock.get_option(option, buf)?;
-            // SAFETY: as above.
-            unsafe { *optvallen = used };
-            Ok(0)
+            // SAFETY: optval holds *optvallen bytes, per zmq_getsockopt(3).
+            unsafe { get_into(optval, optvallen, |buf| sock.get_option(option, buf)) }
         })
     })
 }

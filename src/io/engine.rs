@@ -59,7 +59,8 @@ pub enum Role {
 
 /// Stop pulling from the pipe once this much output is buffered.
 const OUT_BATCH: usize = 256 * 1024;
-const READ_BUF: usize = 64 * 1024;
+/// Size of the reactor's read buffer, lent to each engine in turn.
+pub const READ_BUF: usize = 64 * 1024;
 
 pub struct Engine {
     stream: Stream,
@@ -302,10 +303,11 @@ impl Engine {
         self.closed = true;
     }
 
-    pub fn on_readable(&mut self) {
-        let mut buf = vec![0u8; READ_BUF];
+    /// Reads what the stream has, into `buf` (scratch space the reactor
+    /// lends, so no allocation per wake-up).
+    pub fn on_readable(&mut self, buf: &mut [u8]) {
         while !self.closed && !self.read_blocked {
-            match self.stream.read(&mut buf) {
+            match self.stream.read(buf) {
                 Ok(0) => {
                     // Peer closed: deliver what was complete, then go.
                     self.close();
@@ -509,11 +511,11 @@ impl Engine {
     }
 
     /// The socket wrote messages (or drained its inbound side).
-    pub fn pipe_activated(&mut self) {
+    pub fn pipe_activated(&mut self, buf: &mut [u8]) {
         if self.read_blocked {
             self.deliver();
             if !self.read_blocked {
-                self.on_readable();
+                self.on_readable(buf);
             }
         }
         self.on_writable();

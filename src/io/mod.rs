@@ -132,6 +132,7 @@ struct Reactor {
     timers: BTreeMap<(Instant, usize), ()>,
     /// When Stop arrived: engines with output get their LINGER from then.
     stopping: Option<Instant>,
+    read_buf: Vec<u8>,
 }
 
 impl Reactor {
@@ -145,6 +146,7 @@ impl Reactor {
             by_listener: HashMap::new(),
             timers: BTreeMap::new(),
             stopping: None,
+            read_buf: vec![0; engine::READ_BUF],
         }
     }
 
@@ -250,7 +252,7 @@ impl Reactor {
                             if term {
                                 engine.socket_closed();
                             } else {
-                                engine.pipe_activated();
+                                engine.pipe_activated(&mut self.read_buf);
                             }
                             self.after_engine_work(slot);
                         }
@@ -333,7 +335,7 @@ impl Reactor {
                     engine.on_writable();
                 }
                 if readable {
-                    engine.on_readable();
+                    engine.on_readable(&mut self.read_buf);
                 }
                 self.after_engine_work(slot);
             }

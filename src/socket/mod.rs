@@ -32,11 +32,6 @@ pub const SNDMORE: i32 = 2;
 pub const POLLIN: i32 = 1;
 pub const POLLOUT: i32 = 2;
 
-// Options the socket answers itself.
-const OPT_RCVMORE: i32 = 13;
-const OPT_FD: i32 = 14;
-const OPT_EVENTS: i32 = 15;
-
 pub struct Socket {
     kind: i32,
     options: Options,
@@ -384,9 +379,10 @@ impl Socket {
     pub fn get_option(&mut self, option: i32, buf: &mut [u8]) -> Result<usize> {
         self.check_stopped()?;
         let int = match option {
-            OPT_RCVMORE => self.rcvmore as i32,
-            OPT_FD => self.fd(),
-            OPT_EVENTS => self.events()?,
+            // The options the socket answers itself.
+            options::RCVMORE => self.rcvmore as i32,
+            options::FD => self.fd(),
+            options::EVENTS => self.events()?,
             _ => return self.options.get(option, buf),
         };
         // These three take any buffer of at least an int and zero the
