@@ -51,6 +51,65 @@ static void *proxy_sock(void *ctx, int type)
     return s;
 }
 
+/* Starts the proxy thread on the given sockets. */
+static void start_proxy(struct proxy_run *run, pthread_t *thread, int how, void *frontend,
+                        void *backend, void *capture, void *control)
+{
+    memset(run, 0, sizeof *run);
+    run->how = how;
+    run->frontend = frontend;
+    run->backend = backend;
+    run->capture = capture;
+    run->control = control;
+    CHECK(pthread_create(thread, NULL, proxy_thread, run) == 0);
+}
+
+/* A steerable proxy from inproc://<name>-front to inproc://<name>-back,
+   commanded by `steer` over inproc://<name>-control. */
+struct steered {
+    void *frontend, *backend, *control, *steer;
+    struct proxy_run run;
+    pthread_t thread;
+};
+
+static void bind_named(void *s, const char *name, const char *role)
+{
+    char endpoint[64];
+    snprintf(endpoint, sizeof endpoint, "inproc://%s-%s", name, role);
+    CHECK_OK(zmq_bind(s, endpoint));
+}
+
+static void steered_start(void *ctx, struct steered *p, const char *name, int front_type,
+                          int back_type, int control_type, int steer_type)
+{
+    char endpoint[64];
+    p->frontend = proxy_sock(ctx, front_type);
+    p->backend = proxy_sock(ctx, back_type);
+    p->control = proxy_sock(ctx, control_type);
+    p->steer = sock(ctx, steer_type);
+    bind_named(p->frontend, name, "front");
+    bind_named(p->backend, name, "back");
+    bind_named(p->steer, name, "control");
+    snprintf(endpoint, sizeof endpoint, "inproc://%s-control", name);
+    CHECK_OK(zmq_connect(p->control, endpoint));
+    start_proxy(&p->run, &p->thread, RUN_STEERABLE, p->frontend, p->backend, NULL, p->control);
+}
+
+/* Waits for the proxy to end after TERMINATE; it must return 0. */
+static void steered_join(struct steered *p)
+{
+    pthread_join(p->thread, NULL);
+    CHECK(p->run.rc == 0);
+}
+
+static void steered_close(struct steered *p)
+{
+    CHECK_OK(zmq_close(p->frontend));
+    CHECK_OK(zmq_close(p->backend));
+    CHECK_OK(zmq_close(p->control));
+    CHECK_OK(zmq_close(p->steer));
+}
+
 /* One REQ -> proxy -> REP -> proxy -> REQ round trip, served by whichever
    worker gets it; returns the worker's index or -1. */
 static int round_trip(void *client, void **workers, int nworkers, const char *request,
@@ -118,12 +177,7 @@ static void test_proxy(void)
         CHECK_OK(zmq_connect(clients[i], "inproc://front"));
         CHECK_OK(zmq_connect(workers[i], "inproc://back"));
     }
-    memset(&run, 0, sizeof run);
-    run.how = RUN_PROXY;
-    run.frontend = frontend;
-    run.backend = backend;
-    run.capture = capture;
-    CHECK(pthread_create(&thread, NULL, proxy_thread, &run) == 0);
+    start_proxy(&run, &thread, RUN_PROXY, frontend, backend, capture, NULL);
 
     /* Requests from both clients, spread over both workers. */
     for (i = 0; i < 4; i++) {
@@ -190,52 +244,40 @@ static int recv_stats(void *control, uint64_t vals[8])
 static void test_steerable(void)
 {
     void *ctx = zmq_ctx_new();
-    void *frontend = proxy_sock(ctx, ZMQ_PULL), *backend = proxy_sock(ctx, ZMQ_PUSH);
-    void *control = proxy_sock(ctx, ZMQ_PAIR), *steer = sock(ctx, ZMQ_PAIR);
     void *source = sock(ctx, ZMQ_PUSH), *sink = sock(ctx, ZMQ_PULL);
-    struct proxy_run run;
-    pthread_t thread;
+    struct steered p;
     uint64_t stats[8];
 
-    CHECK_OK(zmq_bind(frontend, "inproc://s-front"));
-    CHECK_OK(zmq_bind(backend, "inproc://s-back"));
-    CHECK_OK(zmq_bind(steer, "inproc://s-control"));
-    CHECK_OK(zmq_connect(control, "inproc://s-control"));
+    steered_start(ctx, &p, "s", ZMQ_PULL, ZMQ_PUSH, ZMQ_PAIR, ZMQ_PAIR);
     CHECK_OK(zmq_connect(source, "inproc://s-front"));
     CHECK_OK(zmq_connect(sink, "inproc://s-back"));
-    memset(&run, 0, sizeof run);
-    run.how = RUN_STEERABLE;
-    run.frontend = frontend;
-    run.backend = backend;
-    run.control = control;
-    CHECK(pthread_create(&thread, NULL, proxy_thread, &run) == 0);
 
     CHECK(send_str(source, "m1", 0) == 2);
     CHECK(recv_is(sink, "m1", 0));
 
     /* PAUSE: nothing is forwarded; a PAIR control socket gets no reply. */
-    CHECK(send_str(steer, "PAUSE", 0) == 5);
+    CHECK(send_str(p.steer, "PAUSE", 0) == 5);
     usleep(50000);
     CHECK(send_str(source, "m2", 0) == 2);
     CHECK(send_str(source, "m3x", 0) == 3);
     CHECK(nothing_within(sink, 300));
-    CHECK(nothing_within(steer, 10));
+    CHECK(nothing_within(p.steer, 10));
 
     /* RESUME: what queued meanwhile flows, in order. */
-    CHECK(send_str(steer, "RESUME", 0) == 6);
+    CHECK(send_str(p.steer, "RESUME", 0) == 6);
     CHECK(recv_is(sink, "m2", 0));
     CHECK(recv_is(sink, "m3x", 0));
-    CHECK(nothing_within(steer, 10));
+    CHECK(nothing_within(p.steer, 10));
 
     /* STATISTICS: 8 native-endian uint64 frames: frontend msgs in, bytes
        in, msgs out, bytes out, then the same for the backend. */
-    CHECK(send_str(steer, "STATISTICS", 0) == 10);
-    CHECK(recv_stats(steer, stats));
+    CHECK(send_str(p.steer, "STATISTICS", 0) == 10);
+    CHECK(recv_stats(p.steer, stats));
     CHECK(stats[0] == 3 && stats[1] == 7);
     CHECK(stats[2] == 0 && stats[3] == 0);
     CHECK(stats[4] == 0 && stats[5] == 0);
     CHECK(stats[6] == 3 && stats[7] == 7);
-    CHECK(nothing_within(steer, 10));
+    CHECK(nothing_within(p.steer, 10));
 
     /* Still forwarding after STATISTICS. */
     CHECK(send_str(source, "m4", 0) == 2);
@@ -243,26 +285,22 @@ static void test_steerable(void)
 
     /* Unknown commands: 4.3.5 ignores them, 4.3.4 aborts the process. */
     FERROZMQ_ONLY {
-        CHECK(send_str(steer, "BOGUS", 0) == 5);
+        CHECK(send_str(p.steer, "BOGUS", 0) == 5);
         CHECK(send_str(source, "m5", 0) == 2);
         CHECK(recv_is(sink, "m5", 0));
-        CHECK(nothing_within(steer, 10));
+        CHECK(nothing_within(p.steer, 10));
     }
 
     /* TERMINATE: zmq_proxy_steerable returns 0. */
-    CHECK(send_str(steer, "TERMINATE", 0) == 9);
-    pthread_join(thread, NULL);
-    CHECK(run.rc == 0);
+    CHECK(send_str(p.steer, "TERMINATE", 0) == 9);
+    steered_join(&p);
     /* The proxy no longer forwards. */
     CHECK(send_str(source, "late", 0) == 4);
     CHECK(nothing_within(sink, 100));
 
-    CHECK_OK(zmq_close(frontend));
-    CHECK_OK(zmq_close(backend));
-    CHECK_OK(zmq_close(control));
-    CHECK_OK(zmq_close(steer));
     CHECK_OK(zmq_close(source));
     CHECK_OK(zmq_close(sink));
+    steered_close(&p);
     CHECK_OK(zmq_ctx_term(ctx));
 }
 
@@ -271,42 +309,26 @@ static void test_steerable(void)
 static void test_statistics_multipart(void)
 {
     void *ctx = zmq_ctx_new();
-    void *frontend = proxy_sock(ctx, ZMQ_ROUTER), *backend = proxy_sock(ctx, ZMQ_DEALER);
-    void *control = proxy_sock(ctx, ZMQ_PAIR), *steer = sock(ctx, ZMQ_PAIR);
     void *client = sock(ctx, ZMQ_REQ), *worker = sock(ctx, ZMQ_REP);
-    struct proxy_run run;
-    pthread_t thread;
+    struct steered p;
     uint64_t stats[8];
 
-    CHECK_OK(zmq_bind(frontend, "inproc://m-front"));
-    CHECK_OK(zmq_bind(backend, "inproc://m-back"));
-    CHECK_OK(zmq_bind(steer, "inproc://m-control"));
-    CHECK_OK(zmq_connect(control, "inproc://m-control"));
+    steered_start(ctx, &p, "m", ZMQ_ROUTER, ZMQ_DEALER, ZMQ_PAIR, ZMQ_PAIR);
     CHECK_OK(zmq_connect(client, "inproc://m-front"));
     CHECK_OK(zmq_connect(worker, "inproc://m-back"));
-    memset(&run, 0, sizeof run);
-    run.how = RUN_STEERABLE;
-    run.frontend = frontend;
-    run.backend = backend;
-    run.control = control;
-    CHECK(pthread_create(&thread, NULL, proxy_thread, &run) == 0);
 
     CHECK(round_trip(client, &worker, 1, "ab", "xyz") == 0);
-    CHECK(send_str(steer, "STATISTICS", 0) == 10);
-    CHECK(recv_stats(steer, stats));
+    CHECK(send_str(p.steer, "STATISTICS", 0) == 10);
+    CHECK(recv_stats(p.steer, stats));
     /* Request: [5-byte id][empty]["ab"] = 7 bytes; reply: 5 + 0 + 3. */
     CHECK(stats[1] == 7 && stats[3] == 8 && stats[5] == 8 && stats[7] == 7);
     FERROZMQ_ONLY CHECK(stats[0] == 3 && stats[2] == 3 && stats[4] == 3 && stats[6] == 3);
 
-    CHECK(send_str(steer, "TERMINATE", 0) == 9);
-    pthread_join(thread, NULL);
-    CHECK(run.rc == 0);
-    CHECK_OK(zmq_close(frontend));
-    CHECK_OK(zmq_close(backend));
-    CHECK_OK(zmq_close(control));
-    CHECK_OK(zmq_close(steer));
+    CHECK(send_str(p.steer, "TERMINATE", 0) == 9);
+    steered_join(&p);
     CHECK_OK(zmq_close(client));
     CHECK_OK(zmq_close(worker));
+    steered_close(&p);
     CHECK_OK(zmq_ctx_term(ctx));
 }
 
@@ -316,49 +338,33 @@ static void test_statistics_multipart(void)
 static void test_steerable_rep_control(void)
 {
     void *ctx = zmq_ctx_new();
-    void *frontend = proxy_sock(ctx, ZMQ_PULL), *backend = proxy_sock(ctx, ZMQ_PUSH);
-    void *control = proxy_sock(ctx, ZMQ_REP), *steer = sock(ctx, ZMQ_REQ);
     void *source = sock(ctx, ZMQ_PUSH), *sink = sock(ctx, ZMQ_PULL);
-    struct proxy_run run;
-    pthread_t thread;
+    struct steered p;
     uint64_t stats[8];
 
-    CHECK_OK(zmq_bind(frontend, "inproc://r-front"));
-    CHECK_OK(zmq_bind(backend, "inproc://r-back"));
-    CHECK_OK(zmq_bind(steer, "inproc://r-control"));
-    CHECK_OK(zmq_connect(control, "inproc://r-control"));
+    steered_start(ctx, &p, "r", ZMQ_PULL, ZMQ_PUSH, ZMQ_REP, ZMQ_REQ);
     CHECK_OK(zmq_connect(source, "inproc://r-front"));
     CHECK_OK(zmq_connect(sink, "inproc://r-back"));
-    memset(&run, 0, sizeof run);
-    run.how = RUN_STEERABLE;
-    run.frontend = frontend;
-    run.backend = backend;
-    run.control = control;
-    CHECK(pthread_create(&thread, NULL, proxy_thread, &run) == 0);
 
-    CHECK(send_str(steer, "PAUSE", 0) == 5);
-    CHECK(recv_is(steer, "", 0));
+    CHECK(send_str(p.steer, "PAUSE", 0) == 5);
+    CHECK(recv_is(p.steer, "", 0));
     CHECK(send_str(source, "p1", 0) == 2);
     CHECK(nothing_within(sink, 200));
-    CHECK(send_str(steer, "RESUME", 0) == 6);
-    CHECK(recv_is(steer, "", 0));
+    CHECK(send_str(p.steer, "RESUME", 0) == 6);
+    CHECK(recv_is(p.steer, "", 0));
     CHECK(recv_is(sink, "p1", 0));
-    CHECK(send_str(steer, "NONSENSE", 0) == 8);
-    CHECK(recv_is(steer, "", 0));
-    CHECK(send_str(steer, "STATISTICS", 0) == 10);
-    CHECK(recv_stats(steer, stats));
+    CHECK(send_str(p.steer, "NONSENSE", 0) == 8);
+    CHECK(recv_is(p.steer, "", 0));
+    CHECK(send_str(p.steer, "STATISTICS", 0) == 10);
+    CHECK(recv_stats(p.steer, stats));
     CHECK(stats[0] == 1 && stats[1] == 2 && stats[6] == 1 && stats[7] == 2);
-    CHECK(send_str(steer, "TERMINATE", 0) == 9);
-    CHECK(recv_is(steer, "", 0));
-    pthread_join(thread, NULL);
-    CHECK(run.rc == 0);
+    CHECK(send_str(p.steer, "TERMINATE", 0) == 9);
+    CHECK(recv_is(p.steer, "", 0));
+    steered_join(&p);
 
-    CHECK_OK(zmq_close(frontend));
-    CHECK_OK(zmq_close(backend));
-    CHECK_OK(zmq_close(control));
-    CHECK_OK(zmq_close(steer));
     CHECK_OK(zmq_close(source));
     CHECK_OK(zmq_close(sink));
+    steered_close(&p);
     CHECK_OK(zmq_ctx_term(ctx));
 }
 
@@ -376,11 +382,7 @@ static void test_device(void)
     CHECK_OK(zmq_bind(backend, "inproc://d-back"));
     CHECK_OK(zmq_connect(client, "inproc://d-front"));
     CHECK_OK(zmq_connect(worker, "inproc://d-back"));
-    memset(&run, 0, sizeof run);
-    run.how = RUN_DEVICE;
-    run.frontend = frontend;
-    run.backend = backend;
-    CHECK(pthread_create(&thread, NULL, proxy_thread, &run) == 0);
+    start_proxy(&run, &thread, RUN_DEVICE, frontend, backend, NULL, NULL);
     for (i = 0; i < 10; i++)
         ok &= round_trip(client, &worker, 1, "ping", "pong") == 0;
     CHECK(ok);
