@@ -8,6 +8,7 @@
 //                          blocking zmq_recv/zmq_poll/zmq_proxy return -1
 //                          with EINTR so the program notices at once
 //   stop_requested()       whether such a signal arrived
+//   term_context(ctx)      zmq_ctx_term, retried when a signal interrupts it
 #ifndef GUIDE_H
 #define GUIDE_H
 
@@ -16,6 +17,7 @@
 #endif
 #include <zmq.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,13 @@ static inline void die(const char *what)
 {
     fprintf(stderr, GUIDE_PROGRAM ": %s failed: %s\n", what, zmq_strerror(zmq_errno()));
     exit(EXIT_FAILURE);
+}
+
+static inline void term_context(void *ctx)
+{
+    while (zmq_ctx_term(ctx) != 0)
+        if (zmq_errno() != EINTR)
+            die("zmq_ctx_term");
 }
 
 static inline volatile sig_atomic_t *stop_flag(void)

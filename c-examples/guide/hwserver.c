@@ -84,8 +84,6 @@ int main(int argc, char **argv)
     printf("hwserver: answered %ld request(s), shutting down\n", served);
     if (zmq_close(rep) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
     return EXIT_SUCCESS;
 }

@@ -105,8 +105,6 @@ int main(int argc, char **argv)
 
     if (zmq_close(anonymous) != 0 || zmq_close(named) != 0 || zmq_close(router) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
     return EXIT_SUCCESS;
 }

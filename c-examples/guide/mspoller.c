@@ -115,9 +115,7 @@ int main(int argc, char **argv)
            weather_seen);
     if (zmq_close(tasks) != 0 || zmq_close(weather) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
 
     if (want > 0 ? (tasks_seen < want || weather_seen < want)
                  : (tasks_seen + weather_seen == 0)) {

@@ -145,8 +145,6 @@ int main(int argc, char **argv)
 
     if (zmq_close(finish) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
     return EXIT_SUCCESS;
 }

@@ -76,8 +76,6 @@ int main(int argc, char **argv)
     printf("psenvpub: published %ld round(s), shutting down\n", round);
     if (zmq_close(pub) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
     return EXIT_SUCCESS;
 }

@@ -85,8 +85,6 @@ int main(int argc, char **argv)
     printf("psenvsub: got %ld message(s) for key %s\n", count, key);
     if (zmq_close(sub) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
     return EXIT_SUCCESS;
 }

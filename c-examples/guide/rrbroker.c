@@ -109,8 +109,6 @@ int main(int argc, char **argv)
            requests, replies);
     if (zmq_close(frontend) != 0 || zmq_close(backend) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
     return EXIT_SUCCESS;
 }

@@ -66,8 +66,6 @@ int main(int argc, char **argv)
     printf("rrclient[%ld]: done, %ld replies\n", me, count);
     if (zmq_close(req) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
     return EXIT_SUCCESS;
 }

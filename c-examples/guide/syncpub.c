@@ -114,8 +114,6 @@ int main(int argc, char **argv)
 
     if (zmq_close(pub) != 0 || zmq_close(sync) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
     return EXIT_SUCCESS;
 }

@@ -58,8 +58,6 @@ int main(int argc, char **argv)
     printf("wuproxy: proxy stopped (%s), shutting down\n", zmq_strerror(why));
     if (zmq_close(xsub) != 0 || zmq_close(xpub) != 0)
         die("zmq_close");
-    while (zmq_ctx_term(ctx) != 0)
-        if (zmq_errno() != EINTR)
-            die("zmq_ctx_term");
+    term_context(ctx);
     return EXIT_SUCCESS;
 }
