@@ -10,6 +10,8 @@ pub mod dist;
 pub mod fq;
 pub mod lb;
 pub mod mtrie;
+#[cfg(test)]
+mod test_rng;
 pub mod trie;
 
 mod dealer;

@@ -157,6 +157,7 @@ impl<P: Copy + Eq + Ord> MTrie<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pattern::test_rng::Rng;
     use std::collections::{BTreeMap, BTreeSet};
 
     fn matches(t: &MTrie<u64>, data: &[u8]) -> Vec<u64> {
@@ -317,24 +318,7 @@ mod tests {
         assert_eq!(t.node_count(), 4);
     }
 
-    /// Tiny xorshift PRNG so the randomized test needs no crates.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-        fn bytes(&mut self, max_len: u64) -> Vec<u8> {
-            const ALPHABET: [u8; 3] = [0x00, b'a', 0xFF];
-            let len = self.below(max_len + 1);
-            (0..len).map(|_| ALPHABET[self.below(3) as usize]).collect()
-        }
-    }
+    const ALPHABET: &[u8] = &[0x00, b'a', 0xFF];
 
     #[test]
     fn randomized_against_naive() {
@@ -356,14 +340,14 @@ mod tests {
                         assert_eq!(removed_by(&mut t, pipe), want);
                     }
                     1..=11 => {
-                        let p = rng.bytes(6);
+                        let p = rng.bytes(6, ALPHABET);
                         let pipes = naive.entry(p.clone()).or_default();
                         let first = pipes.is_empty();
                         pipes.insert(pipe);
                         assert_eq!(t.add(&p, pipe), first);
                     }
                     _ => {
-                        let p = rng.bytes(6);
+                        let p = rng.bytes(6, ALPHABET);
                         let expect = naive
                             .get_mut(&p)
                             .and_then(|pipes| pipes.remove(&pipe).then_some(pipes.is_empty()));
@@ -376,7 +360,7 @@ mod tests {
                 t.inner.check();
                 assert_eq!(t.num_prefixes(), naive.len());
                 for _ in 0..8 {
-                    let d = rng.bytes(8);
+                    let d = rng.bytes(8, ALPHABET);
                     let expect: BTreeSet<u64> = naive
                         .iter()
                         .filter(|(k, _)| d.starts_with(k))

@@ -338,6 +338,7 @@ impl Trie {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pattern::test_rng::Rng;
     use std::collections::{BTreeMap, BTreeSet};
 
     fn prefixes(t: &Trie) -> BTreeSet<Vec<u8>> {
@@ -560,26 +561,7 @@ mod tests {
         assert_eq!(t.num_prefixes(), 1);
     }
 
-    /// Tiny xorshift PRNG so the randomized tests need no crates.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-        /// Short strings over a small alphabet (with 0x00 and 0xFF) so
-        /// prefixes overlap often.
-        fn bytes(&mut self, max_len: u64) -> Vec<u8> {
-            const ALPHABET: [u8; 4] = [0x00, b'a', b'b', 0xFF];
-            let len = self.below(max_len + 1);
-            (0..len).map(|_| ALPHABET[self.below(4) as usize]).collect()
-        }
-    }
+    const ALPHABET: &[u8] = &[0x00, b'a', b'b', 0xFF];
 
     #[test]
     fn randomized_against_naive() {
@@ -588,7 +570,7 @@ mod tests {
             let mut t = Trie::new();
             let mut naive: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
             for _ in 0..600 {
-                let p = rng.bytes(6);
+                let p = rng.bytes(6, ALPHABET);
                 if rng.below(5) < 3 {
                     let c = naive.entry(p.clone()).or_default();
                     *c += 1;
@@ -609,7 +591,7 @@ mod tests {
                 t.inner.check();
                 assert_eq!(t.num_prefixes(), naive.len());
                 for _ in 0..8 {
-                    let d = rng.bytes(8);
+                    let d = rng.bytes(8, ALPHABET);
                     let expect = naive.keys().any(|k| d.starts_with(k));
                     assert_eq!(t.matches(&d), expect, "data {d:?}");
                 }
