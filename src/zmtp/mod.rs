@@ -6,4 +6,5 @@
 pub mod codec;
 pub mod command;
 pub mod greeting;
+pub mod mechanism;
 pub mod socket_type;
