@@ -1,5 +1,9 @@
-//! An engine: one connection speaking ZMTP 3.x with the NULL mechanism,
-//! between a stream and the socket's pipe.
+//! An engine: one connection between a stream and the socket's pipe.
+//!
+//! It speaks ZMTP as libzmq 4.3 does: the greeting in steps, then ZMTP 3.x
+//! with a security mechanism, or ZMTP 2.0 or 1.0 with an identity message
+//! for old peers. For STREAM sockets it speaks nothing: bytes in and out
+//! as they come (a raw engine).
 //!
 //! Inbound, frames are decoded from whatever the stream delivers and
 //! written to the pipe; when the pipe is at its HWM the engine stops
@@ -19,42 +23,41 @@ use crate::pattern::kind;
 use crate::pipe::{self, PipeEnd, Read as PipeRead};
 use crate::socket::monitor;
 use crate::transport::Stream;
-use crate::zmtp::codec::{encode_header, Decoder};
+use crate::zmtp::codec::{encode_header, encode_header_v1, Decoder};
 use crate::zmtp::command;
-use crate::zmtp::greeting::{greeting, GreetingReader, PeerGreeting};
+use crate::zmtp::greeting::{greeting, GreetingReader, PeerGreeting, GREETING_LEN, SIGNATURE_LEN};
+use crate::zmtp::mechanism::{self, null::Null, protocol_error, Failure, Mechanism, Status};
 use crate::zmtp::socket_type;
-
-/// Whether an old-protocol greeting is one libzmq refuses outright: a
-/// ZMTP 1.0 identity frame of length 0 (the length counts the flags byte,
-/// so it is at least 1), or a ZMTP 2.0 socket type that does not exist or
-/// cannot talk to ours. A ZMTP 3.x greeting reaching here has a mechanism
-/// other than ours.
-fn old_greeting_is_invalid(
-    kind: i32,
-    greeting: &PeerGreeting,
-    received: &[u8],
-    rest: &[u8],
-) -> bool {
-    match greeting {
-        PeerGreeting::V1 if received.first() == Some(&0xFF) => {
-            received.len() >= 9 && received[1..9].iter().all(|&b| b == 0)
-        }
-        PeerGreeting::V1 => received.first() == Some(&0),
-        PeerGreeting::V2 => {
-            received.get(10) == Some(&1)
-                && rest.first().is_some_and(|&t| {
-                    socket_type::name(i32::from(t))
-                        .map_or(true, |peer| !socket_type::compatible(kind, peer.as_bytes()))
-                })
-        }
-        PeerGreeting::V3 { .. } => true,
-    }
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Accepted,
     Connecting,
+}
+
+/// Where the connection is in its life.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Exchanging greetings.
+    Greeting,
+    /// ZMTP 1.0/2.0: waiting for the peer's identity message.
+    Identity,
+    /// ZMTP 3.x: the mechanism's handshake.
+    Handshake,
+    /// Messages flow.
+    Ready,
+}
+
+/// How frames are written to the peer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    /// STREAM: no framing at all.
+    Raw,
+    V1,
+    V2,
+    V3 {
+        minor: u8,
+    },
 }
 
 /// Stop pulling from the pipe once this much output is buffered.
@@ -76,10 +79,16 @@ pub struct Engine {
     /// The pipe end was taken into use (its first connection completed).
     pipe_attached: bool,
     new_pipe_token: Option<u64>,
+    phase: Phase,
+    wire: Wire,
     greeting: GreetingReader,
-    greeted: bool,
-    ready: bool,
-    peer_minor: u8,
+    /// Our greeting, of which `greeting_sent` bytes were queued so far.
+    our_greeting: [u8; GREETING_LEN],
+    greeting_sent: usize,
+    mechanism: Option<Box<dyn Mechanism>>,
+    /// PUB/XPUB talking to an unversioned ZMTP 1.0 peer, which sends no
+    /// subscriptions: it is given one to everything, as libzmq does.
+    subscription_required: bool,
     decoder: Decoder,
     inbound: VecDeque<Msg>,
     more_in: bool,
@@ -88,16 +97,19 @@ pub struct Engine {
     out: Vec<u8>,
     out_pos: usize,
     read_blocked: bool,
+    /// The peer sent a malformed frame (or one over MAXMSGSIZE): the
+    /// connection ends once the frames before it are delivered.
+    decode_failed: bool,
     socket_gone: bool,
     /// Everything was sent and our side shut down: waiting for the peer's
     /// close. Dropping the stream earlier, with its bytes unread, would
     /// make the kernel reset the connection and the peer lose what it had
     /// not read yet.
     closing: bool,
-    /// A peer we cannot speak to: its input is ignored until
-    /// HANDSHAKE_IVL closes the connection.
-    stalled: bool,
     closed: bool,
+    /// Closed for a protocol error: a connecting socket does not try this
+    /// endpoint again, as in libzmq.
+    protocol_error: bool,
     /// When the handshake must be done by (HANDSHAKE_IVL).
     handshake_deadline: Option<Instant>,
     /// When to send the next PING (HEARTBEAT_IVL).
@@ -118,9 +130,15 @@ impl Engine {
         endpoint: String,
     ) -> Engine {
         let max = (link.maxmsgsize >= 0).then_some(link.maxmsgsize as u64);
+        let raw = link.raw;
+        let our_greeting = greeting(b"NULL", link.routing_id.len());
         let mut out = Vec::with_capacity(4096);
-        out.extend_from_slice(&greeting(b"NULL", false, link.routing_id.len()));
-        Engine {
+        if !raw {
+            // The signature now; the rest as the peer's greeting shows
+            // what it speaks.
+            out.extend_from_slice(&our_greeting[..SIGNATURE_LEN]);
+        }
+        let mut engine = Engine {
             stream,
             endpoint,
             connected: role == Role::Accepted,
@@ -131,10 +149,17 @@ impl Engine {
             pipe: None,
             pipe_attached: false,
             new_pipe_token: None,
+            phase: Phase::Greeting,
+            wire: if raw {
+                Wire::Raw
+            } else {
+                Wire::V3 { minor: 1 }
+            },
             greeting: GreetingReader::new(),
-            greeted: false,
-            ready: false,
-            peer_minor: 0,
+            our_greeting,
+            greeting_sent: SIGNATURE_LEN,
+            mechanism: None,
+            subscription_required: false,
             decoder: Decoder::new(max),
             inbound: VecDeque::new(),
             more_in: false,
@@ -143,26 +168,25 @@ impl Engine {
             out,
             out_pos: 0,
             read_blocked: false,
+            decode_failed: false,
             socket_gone: false,
             closing: false,
-            stalled: false,
             closed: false,
+            protocol_error: false,
             handshake_deadline: None,
             next_ping: None,
             silence_deadline: None,
             timer_request: None,
+        };
+        if !raw && engine.link.handshake_ivl > 0 {
+            let at = Instant::now() + Duration::from_millis(engine.link.handshake_ivl as u64);
+            engine.handshake_deadline = Some(at);
+            engine.timer_request = Some(at);
         }
-        .start_clock()
-    }
-
-    /// Starts the HANDSHAKE_IVL clock.
-    fn start_clock(mut self) -> Engine {
-        if self.link.handshake_ivl > 0 {
-            let at = Instant::now() + Duration::from_millis(self.link.handshake_ivl as u64);
-            self.handshake_deadline = Some(at);
-            self.timer_request = Some(at);
+        if raw && role == Role::Accepted {
+            engine.raw_ready();
         }
-        self
+        engine
     }
 
     /// An engine for a connect endpoint, using the socket's pipe.
@@ -198,16 +222,19 @@ impl Engine {
         self.timer_request = Some(self.timer_request.map_or(at, |t| t.min(at)));
     }
 
+    fn is_ready(&self) -> bool {
+        self.phase == Phase::Ready
+    }
+
     /// Handles whichever deadline has passed.
     pub fn on_timer(&mut self, now: Instant) {
         if self.closed {
             return;
         }
-        if !self.ready {
+        if !self.is_ready() {
             if self.handshake_deadline.is_some_and(|d| now >= d) {
                 // HANDSHAKE_IVL ran out before the handshake completed.
-                self.handshake_failed(monitor::HANDSHAKE_FAILED_NO_DETAIL, libc::EAGAIN as u32);
-                self.close();
+                self.fail(libc::EAGAIN);
             }
             return;
         }
@@ -218,9 +245,7 @@ impl Engine {
         }
         if self.next_ping.is_some_and(|d| now >= d) {
             let ivl = Duration::from_millis(self.link.heartbeat_ivl as u64);
-            let ping = command::ping(self.link.heartbeat_ttl, b"");
-            encode_header(false, true, ping.len(), &mut self.out);
-            self.out.extend_from_slice(&ping);
+            self.command(&command::ping(self.link.heartbeat_ttl, b""));
             self.next_ping = Some(now + ivl);
             if self.silence_deadline.is_none() {
                 let timeout = match self.link.heartbeat_timeout {
@@ -262,7 +287,7 @@ impl Engine {
     pub fn has_pending_output(&self) -> bool {
         !self.closed
             && (self.closing
-                || (self.ready && self.out_pos < self.out.len())
+                || (self.is_ready() && self.out_pos < self.out.len())
                 || self.pipe.as_ref().is_some_and(|p| p.inbound_len() > 0))
     }
 
@@ -270,7 +295,7 @@ impl Engine {
     /// pipe (and the messages queued in it) survives the connection.
     pub fn into_reconnect(mut self) -> Option<Box<Connect>> {
         let pipe = self.pipe.take()?;
-        if self.role == Role::Accepted || self.socket_gone {
+        if self.role == Role::Accepted || self.socket_gone || self.protocol_error {
             pipe.terminate();
             return None;
         }
@@ -282,25 +307,56 @@ impl Engine {
         }))
     }
 
-    /// Reports a failed handshake to the monitor.
-    pub fn handshake_failed(&self, event: u16, value: u32) {
-        self.link.monitor.emit(event, value, &self.endpoint);
-    }
-
     fn close(&mut self) {
         if self.connected && !self.closed {
+            if self.wire == Wire::Raw && self.is_ready() && self.link.raw_notify {
+                // STREAM tells its application with an empty message.
+                if let Some(pipe) = self.pipe.as_mut() {
+                    pipe.write(Msg::new());
+                }
+            }
             self.link.monitor.emit(
                 monitor::DISCONNECTED,
                 self.stream.fd() as u32,
                 &self.endpoint,
             );
         }
-        // Best effort: what is already framed (a READY before refusing an
-        // incompatible peer, as libzmq does) goes out first.
+        // Best effort: what is already framed (a READY or ERROR before
+        // refusing a peer, as libzmq does) goes out first.
         if self.out_pos < self.out.len() {
             let _ = self.stream.write(&self.out[self.out_pos..]);
         }
         self.closed = true;
+    }
+
+    /// The connection broke (or timed out) with `errno`. As libzmq, that
+    /// is a failed handshake unless a ZMTP 3.x handshake had completed.
+    fn fail(&mut self, errno: i32) {
+        let handshaken = self.is_ready() && matches!(self.wire, Wire::V3 { .. });
+        if !handshaken && !self.closing {
+            self.link.monitor.emit(
+                monitor::HANDSHAKE_FAILED_NO_DETAIL,
+                errno as u32,
+                &self.endpoint,
+            );
+        }
+        self.close();
+    }
+
+    /// A protocol error: reported (or not) as libzmq reports it; the
+    /// connection is closed and not tried again.
+    fn refuse(&mut self, failure: Failure) {
+        let (event, value) = match failure {
+            Failure::Protocol(code) => (monitor::HANDSHAKE_FAILED_PROTOCOL, code),
+            Failure::Auth(code) => (monitor::HANDSHAKE_FAILED_AUTH, code),
+            Failure::NoDetail(errno) => (monitor::HANDSHAKE_FAILED_NO_DETAIL, errno as u32),
+            Failure::Unreported => (0, 0),
+        };
+        if event != 0 {
+            self.link.monitor.emit(event, value, &self.endpoint);
+        }
+        self.protocol_error = true;
+        self.close();
     }
 
     /// Reads what the stream has, into `buf` (scratch space the reactor
@@ -310,15 +366,15 @@ impl Engine {
             match self.stream.read(buf) {
                 Ok(0) => {
                     // Peer closed: deliver what was complete, then go.
-                    self.close();
+                    self.fail(libc::EPIPE);
                     return;
                 }
                 Ok(_) if self.closing => {}
                 Ok(n) => self.input(&buf[..n]),
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    self.close();
+                Err(e) => {
+                    self.fail(e.raw_os_error().unwrap_or(libc::EIO));
                     return;
                 }
             }
@@ -326,78 +382,268 @@ impl Engine {
     }
 
     fn input(&mut self, mut data: &[u8]) {
-        if self.stalled {
+        self.heard_from_peer();
+        if self.wire == Wire::Raw {
+            if let Ok(msg) = Msg::from_slice(data) {
+                self.inbound.push_back(msg);
+            }
+            self.deliver();
             return;
         }
-        self.heard_from_peer();
-        if !self.greeted {
+        if self.phase == Phase::Greeting {
             let (used, verdict) = self.greeting.feed(data);
             data = &data[used..];
+            self.send_greeting_steps();
             match verdict {
-                None => return,
-                Some(PeerGreeting::V3 {
-                    minor, mechanism, ..
-                }) if mechanism == b"NULL" => {
-                    self.greeted = true;
-                    self.peer_minor = minor;
-                    self.send_ready();
-                }
-                // ZMTP 1.0/2.0 are not spoken yet. What libzmq would refuse
-                // at once is refused at once; a plausible old peer is
-                // ignored until HANDSHAKE_IVL ends the connection, as it
-                // would be while libzmq waits for its identity.
-                Some(old) => {
-                    if old_greeting_is_invalid(self.link.kind, &old, self.greeting.received(), data)
-                    {
-                        self.close();
-                    } else {
-                        self.stalled = true;
-                    }
+                None => {
+                    self.on_writable();
                     return;
+                }
+                Some(verdict) => {
+                    if !self.start_protocol(verdict) {
+                        return;
+                    }
                 }
             }
         }
-        let mut frames = Vec::new();
-        if self.decoder.decode(data, &mut frames).is_err() {
-            self.close();
-            return;
-        }
-        self.inbound.extend(frames);
+        self.decode(data);
         self.deliver();
         self.on_writable();
     }
 
-    fn send_ready(&mut self) {
-        let type_name = socket_type::name(self.link.kind)
-            .unwrap_or("PAIR")
-            .as_bytes();
-        let mut props: Vec<(&[u8], &[u8])> = vec![(b"Socket-Type", type_name)];
-        if matches!(self.link.kind, kind::REQ | kind::DEALER | kind::ROUTER) {
-            props.push((b"Identity", &self.link.routing_id));
+    /// Decodes into `inbound`. Frames before a malformed one still count,
+    /// in order; the connection is refused once they are delivered.
+    fn decode(&mut self, data: &[u8]) {
+        let mut frames = Vec::new();
+        if self.decoder.decode(data, &mut frames).is_err() {
+            self.decode_failed = true;
         }
-        for (name, value) in &self.link.metadata {
-            props.push((name, value));
-        }
-        let body = command::ready(&props);
-        encode_header(false, true, body.len(), &mut self.out);
-        self.out.extend_from_slice(&body);
+        self.inbound.extend(frames);
     }
 
-    /// Hands decoded frames to the socket, as far as its pipe has room.
+    /// Queues the next part of our greeting the peer's shows is due: the
+    /// major version once its signature is in, then the rest once its
+    /// version is known.
+    fn send_greeting_steps(&mut self) {
+        if self.greeting_sent == SIGNATURE_LEN && self.greeting.versioned() {
+            self.out.push(self.our_greeting[SIGNATURE_LEN]);
+            self.greeting_sent += 1;
+        }
+        if self.greeting_sent == SIGNATURE_LEN + 1 {
+            match self.greeting.revision() {
+                // ZMTP 1.0/2.0 peers get our socket type instead.
+                Some(r) if r < 2 => self.out.push(self.link.kind as u8),
+                Some(_) => self
+                    .out
+                    .extend_from_slice(&self.our_greeting[SIGNATURE_LEN + 1..]),
+                None => return,
+            }
+            self.greeting_sent = GREETING_LEN;
+        }
+    }
+
+    /// The peer's greeting is complete: picks the protocol it speaks.
+    /// False when the connection was refused.
+    fn start_protocol(&mut self, verdict: PeerGreeting) -> bool {
+        match verdict {
+            PeerGreeting::V1 => {
+                // Our signature was the header of a ZMTP 1.0 identity
+                // message; its body follows. What the peer sent so far is
+                // the start of its own identity message.
+                self.wire = Wire::V1;
+                self.decoder.use_v1();
+                let routing_id = self.link.routing_id.clone();
+                self.out.extend_from_slice(&routing_id);
+                self.subscription_required = matches!(self.link.kind, kind::PUB | kind::XPUB);
+                self.phase = Phase::Identity;
+                let received = self.greeting.received().to_vec();
+                self.decode(&received);
+            }
+            PeerGreeting::Old { revision, .. } => {
+                // libzmq ignores the peer's socket type here.
+                self.wire = if revision == 0 { Wire::V1 } else { Wire::V2 };
+                if revision == 0 {
+                    self.decoder.use_v1();
+                }
+                let routing_id = self.link.routing_id.clone();
+                self.frame(false, false, &routing_id);
+                self.phase = Phase::Identity;
+            }
+            PeerGreeting::V3 { minor, mechanism } => {
+                self.wire = Wire::V3 { minor };
+                let ours = Null::new(self.mechanism_config());
+                if mechanism != ours.name() {
+                    self.refuse(Failure::Protocol(protocol_error::ZMTP_MECHANISM_MISMATCH));
+                    return false;
+                }
+                self.mechanism = Some(Box::new(ours));
+                self.phase = Phase::Handshake;
+                self.pump_mechanism();
+                return !self.closed;
+            }
+        }
+        true
+    }
+
+    fn mechanism_config(&self) -> mechanism::Config {
+        mechanism::Config {
+            socket_type: socket_type::name(self.link.kind).unwrap_or("PAIR"),
+            routing_id: self.link.routing_id.clone(),
+            send_identity: matches!(self.link.kind, kind::REQ | kind::DEALER | kind::ROUTER),
+            metadata: self.link.metadata.clone(),
+            peer_address: self.stream.peer_address(),
+            ..mechanism::Config::default()
+        }
+    }
+
+    /// Sends the commands the mechanism has ready; completes the handshake
+    /// once it says so.
+    fn pump_mechanism(&mut self) {
+        loop {
+            let Some(mech) = self.mechanism.as_mut() else {
+                return;
+            };
+            match mech.next_command() {
+                Ok(Some(body)) => self.command(&body),
+                Ok(None) => break,
+                Err(failure) => {
+                    self.refuse(failure);
+                    return;
+                }
+            }
+        }
+        let status = self.mechanism.as_ref().map(|m| m.status());
+        if self.phase == Phase::Handshake && status == Some(Status::Ready) {
+            let mut metadata = Metadata::new();
+            let mut identity = Vec::new();
+            if let Some(mech) = self.mechanism.as_ref() {
+                for (name, value) in mech.peer_properties() {
+                    if name == b"Identity" {
+                        identity = value.clone();
+                    }
+                    metadata.set(name, value);
+                }
+            }
+            metadata.set(b"Peer-Address", self.stream.peer_address().as_bytes());
+            self.metadata = Some(Arc::new(metadata));
+            self.link
+                .monitor
+                .emit(monitor::HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
+            if self.link.heartbeat_ivl > 0 {
+                let at = Instant::now() + Duration::from_millis(self.link.heartbeat_ivl as u64);
+                self.next_ping = Some(at);
+                self.request_timer(at);
+            }
+            self.become_ready(&identity);
+        }
+    }
+
+    /// Appends one frame in the peer's framing.
+    fn frame(&mut self, more: bool, command: bool, body: &[u8]) {
+        match self.wire {
+            Wire::Raw => {}
+            Wire::V1 => encode_header_v1(more, body.len(), &mut self.out),
+            Wire::V2 | Wire::V3 { .. } => encode_header(more, command, body.len(), &mut self.out),
+        }
+        self.out.extend_from_slice(body);
+    }
+
+    fn command(&mut self, body: &[u8]) {
+        self.frame(false, true, body);
+    }
+
+    /// A STREAM connection is ready as soon as it exists; its application
+    /// hears of it through an empty message (STREAM_NOTIFY).
+    fn raw_ready(&mut self) {
+        let mut metadata = Metadata::new();
+        metadata.set(b"Peer-Address", self.stream.peer_address().as_bytes());
+        self.metadata = Some(Arc::new(metadata));
+        self.become_ready(&[]);
+        if self.link.raw_notify {
+            let mut hello = Msg::new();
+            hello.set_metadata(self.metadata.clone());
+            self.inbound.push_back(hello);
+            self.deliver();
+        }
+    }
+
+    /// Messages may flow: the socket gets its pipe (a new one for an
+    /// accepted connection), with the peer's routing id.
+    fn become_ready(&mut self, identity: &[u8]) {
+        self.phase = Phase::Ready;
+        self.handshake_deadline = None;
+        if self.subscription_required {
+            if let Ok(all) = Msg::from_slice(&[1]) {
+                self.inbound.push_front(all);
+            }
+        }
+        match self.role {
+            Role::Accepted => {
+                let (mut socket_end, mut engine_end) = pipe::pair(
+                    self.link.sndhwm.max(0) as u64,
+                    self.link.rcvhwm.max(0) as u64,
+                );
+                socket_end.fix_limits();
+                engine_end.attach(&self.io, identity);
+                self.new_pipe_token = Some(engine_end.token());
+                self.pipe = Some(engine_end);
+                self.link
+                    .mailbox
+                    .send(Command::Attach(Box::new(socket_end)));
+            }
+            Role::Connecting => {
+                if let Some(pipe) = self.pipe.as_mut() {
+                    if !self.pipe_attached {
+                        pipe.attach(&self.io, identity);
+                        self.pipe_attached = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hands decoded frames on: to the mechanism during the handshake, as
+    /// the identity of an old peer, and to the socket after, as far as its
+    /// pipe has room.
     fn deliver(&mut self) {
         while let Some(frame) = self.inbound.front() {
+            match self.phase {
+                Phase::Greeting => return,
+                Phase::Identity => {
+                    let identity = self.inbound.pop_front().expect("front exists");
+                    self.become_ready(identity.data());
+                    continue;
+                }
+                Phase::Handshake => {
+                    let frame = self.inbound.pop_front().expect("front exists");
+                    let result = match self.mechanism.as_mut() {
+                        Some(mech) => mech.process_command(frame.data()),
+                        None => Err(Failure::Unreported),
+                    };
+                    match result {
+                        Ok(()) => self.pump_mechanism(),
+                        Err(failure) => {
+                            // An ERROR the mechanism owes the peer goes out
+                            // before the connection closes.
+                            if let Some(mech) = self.mechanism.as_mut() {
+                                if let Ok(Some(body)) = mech.next_command() {
+                                    self.command(&body);
+                                }
+                            }
+                            self.refuse(failure);
+                        }
+                    }
+                    if self.closed {
+                        return;
+                    }
+                    continue;
+                }
+                Phase::Ready => {}
+            }
             if frame.flags() & flags::COMMAND != 0 {
                 let frame = self.inbound.pop_front().expect("front exists");
                 self.on_command(frame.data());
-                if self.closed {
-                    return;
-                }
                 continue;
-            }
-            if !self.ready {
-                // Messages before READY: a protocol error.
-                self.close();
-                return;
             }
             let Some(pipe) = self.pipe.as_mut() else {
                 return;
@@ -414,23 +660,17 @@ impl Engine {
             }
         }
         self.read_blocked = false;
+        if self.decode_failed && !self.closed {
+            self.refuse(Failure::Unreported);
+        }
     }
 
+    /// Commands once messages flow; what libzmq ignores is ignored.
     fn on_command(&mut self, body: &[u8]) {
         let Some((name, data)) = command::split(body) else {
-            // Before READY a malformed command fails the handshake; after
-            // it, libzmq ignores it.
-            if !self.ready {
-                self.close();
-            }
             return;
         };
         match name {
-            b"READY" if !self.ready => match command::parse_properties(data) {
-                Some(props) => self.on_ready(props),
-                None => self.close(),
-            },
-            b"ERROR" => self.close(),
             b"PING" => {
                 if let Some((ttl, context)) = command::parse_ping(data) {
                     // The peer asks to be dropped if silent this long.
@@ -439,12 +679,10 @@ impl Engine {
                         self.silence_deadline = Some(at);
                         self.request_timer(at);
                     }
-                    let pong = command::pong(context);
-                    encode_header(false, true, pong.len(), &mut self.out);
-                    self.out.extend_from_slice(&pong);
+                    self.command(&command::pong(context));
                 }
             }
-            b"SUBSCRIBE" | b"CANCEL" if self.ready => {
+            b"SUBSCRIBE" | b"CANCEL" => {
                 // Handed to the socket in the message form XPUB reads.
                 let mut body = Vec::with_capacity(data.len() + 1);
                 body.push((name == b"SUBSCRIBE") as u8);
@@ -454,59 +692,6 @@ impl Engine {
                 }
             }
             _ => {}
-        }
-    }
-
-    fn on_ready(&mut self, props: Vec<(Vec<u8>, Vec<u8>)>) {
-        let peer_type = props
-            .iter()
-            .find(|(n, _)| n == b"Socket-Type")
-            .map(|(_, v)| v.clone());
-        if !peer_type.is_some_and(|t| socket_type::compatible(self.link.kind, &t)) {
-            self.close();
-            return;
-        }
-        let mut metadata = Metadata::new();
-        let mut identity = Vec::new();
-        for (name, value) in &props {
-            if name == b"Identity" {
-                identity = value.clone();
-            }
-            metadata.set(name, value);
-        }
-        metadata.set(b"Peer-Address", self.stream.peer_address().as_bytes());
-        self.metadata = Some(Arc::new(metadata));
-        self.ready = true;
-        self.link
-            .monitor
-            .emit(monitor::HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
-        if self.link.heartbeat_ivl > 0 {
-            let at = Instant::now() + Duration::from_millis(self.link.heartbeat_ivl as u64);
-            self.next_ping = Some(at);
-            self.request_timer(at);
-        }
-        match self.role {
-            Role::Accepted => {
-                let (mut socket_end, mut engine_end) = pipe::pair(
-                    self.link.sndhwm.max(0) as u64,
-                    self.link.rcvhwm.max(0) as u64,
-                );
-                socket_end.fix_limits();
-                engine_end.attach(&self.io, &identity);
-                self.new_pipe_token = Some(engine_end.token());
-                self.pipe = Some(engine_end);
-                self.link
-                    .mailbox
-                    .send(Command::Attach(Box::new(socket_end)));
-            }
-            Role::Connecting => {
-                if let Some(pipe) = self.pipe.as_mut() {
-                    if !self.pipe_attached {
-                        pipe.attach(&self.io, &identity);
-                        self.pipe_attached = true;
-                    }
-                }
-            }
         }
     }
 
@@ -529,11 +714,19 @@ impl Engine {
 
     pub fn on_writable(&mut self) {
         if !self.connected && !self.closed {
-            // The first writability of a connecting stream: it is up.
+            // The first writability of a connecting stream: it is up,
+            // unless the attempt failed.
+            if self.stream.take_error().is_some() {
+                self.closed = true;
+                return;
+            }
             self.connected = true;
             self.link
                 .monitor
                 .emit(monitor::CONNECTED, self.stream.fd() as u32, &self.endpoint);
+            if self.wire == Wire::Raw {
+                self.raw_ready();
+            }
         }
         loop {
             if self.closed {
@@ -544,8 +737,8 @@ impl Engine {
                     Ok(n) => self.out_pos += n,
                     Err(e) if e.kind() == ErrorKind::WouldBlock => return,
                     Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(_) => {
-                        self.close();
+                    Err(e) => {
+                        self.fail(e.raw_os_error().unwrap_or(libc::EIO));
                         return;
                     }
                 }
@@ -553,7 +746,7 @@ impl Engine {
             self.out.clear();
             self.out_pos = 0;
             if !self.pull_output() {
-                if self.socket_gone && self.ready && !self.closing {
+                if self.socket_gone && self.is_ready() && !self.closing {
                     self.closing = true;
                     if self.stream.shutdown_write().is_err() {
                         self.close();
@@ -567,14 +760,14 @@ impl Engine {
     /// Frames messages from the pipe into the output buffer; false when
     /// there was nothing to take.
     fn pull_output(&mut self) -> bool {
-        if !self.ready || !self.pipe_attached && self.role == Role::Connecting {
+        if !self.is_ready() || !self.pipe_attached && self.role == Role::Connecting {
             return false;
         }
-        let Some(pipe) = self.pipe.as_mut() else {
-            return false;
-        };
         let mut any = false;
         while self.out.len() < OUT_BATCH {
+            let Some(pipe) = self.pipe.as_mut() else {
+                break;
+            };
             match pipe.read() {
                 PipeRead::Msg(msg) => {
                     any = true;
@@ -584,17 +777,15 @@ impl Engine {
                     // with commands, as libzmq does.
                     let data = msg.data();
                     if first
-                        && self.peer_minor >= 1
+                        && matches!(self.wire, Wire::V3 { minor } if minor >= 1)
                         && matches!(self.link.kind, kind::SUB | kind::XSUB)
                         && matches!(data.first(), Some(0 | 1))
                     {
                         let cmd = command::subscription(data[0] == 1, &data[1..]);
-                        encode_header(false, true, cmd.len(), &mut self.out);
-                        self.out.extend_from_slice(&cmd);
+                        self.command(&cmd);
                         continue;
                     }
-                    encode_header(msg.more(), false, data.len(), &mut self.out);
-                    self.out.extend_from_slice(data);
+                    self.frame(msg.more(), false, msg.data());
                 }
                 PipeRead::Empty => break,
                 PipeRead::Gone => {

@@ -44,6 +44,11 @@ pub struct SocketLink {
     pub heartbeat_timeout: i32,
     pub heartbeat_ttl: u16,
     pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
+    /// STREAM (or ROUTER_RAW): bytes as they come, no ZMTP.
+    pub raw: bool,
+    /// STREAM_NOTIFY: a STREAM socket hears of connections and
+    /// disconnections as empty messages.
+    pub raw_notify: bool,
     /// The socket's ZMQ_LINGER, read when the context terminates (the
     /// socket updates it whenever the option is set).
     pub linger: Arc<AtomicI32>,
@@ -411,8 +416,9 @@ impl Reactor {
     /// Starts serving a new connection, with its timers.
     fn add_engine(&mut self, engine: Engine) -> usize {
         let slot = self.insert(Entity::Engine(Box::new(engine)));
-        self.arm_engine_timer(slot);
         self.register(slot);
+        // A STREAM connection has a pipe from the start.
+        self.after_engine_work(slot);
         slot
     }
 

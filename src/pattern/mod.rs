@@ -73,6 +73,12 @@ pub trait Pattern: Send {
         false
     }
 
+    /// STREAM: the routing id given to the newest connection, which
+    /// ZMQ_ROUTING_ID then reads back, as in libzmq.
+    fn routing_id(&self) -> Option<&[u8]> {
+        None
+    }
+
     /// SUBSCRIBE/UNSUBSCRIBE given to setsockopt.
     fn subscribe(
         &mut self,
@@ -98,7 +104,7 @@ pub fn new(kind: i32) -> Option<Box<dyn Pattern>> {
         kind::PUSH => Box::new(push::Push::default()),
         kind::XPUB => Box::new(pubsub::XPub::new(true)),
         kind::XSUB => Box::new(pubsub::XSub::new(false)),
-        kind::STREAM => Box::new(stream::Stream),
+        kind::STREAM => Box::new(stream::Stream::default()),
         _ => return None,
     })
 }

@@ -217,6 +217,9 @@ impl Socket {
         end.attach(&self.mailbox.sender(), &self.options.routing_id);
         let id = self.pipes.insert(end);
         self.pattern.attach(&mut self.pipes, id, &self.options);
+        if let Some(routing_id) = self.pattern.routing_id() {
+            self.options.routing_id = routing_id.to_vec();
+        }
         self.reap();
     }
 
@@ -474,6 +477,8 @@ impl Socket {
                 .iter()
                 .map(|(n, v)| (n.clone(), v.clone()))
                 .collect(),
+            raw: self.options.raw_socket,
+            raw_notify: self.options.stream_notify,
             linger: self.linger.clone(),
             monitor: self.monitor.clone(),
         }

@@ -110,6 +110,15 @@ impl Stream {
         }
     }
 
+    /// The error of a failed non-blocking connect, if any.
+    pub fn take_error(&self) -> Option<io::Error> {
+        let pending = match self {
+            Stream::Tcp(s) => s.take_error(),
+            Stream::Unix(s) => s.take_error(),
+        };
+        pending.unwrap_or_else(Some)
+    }
+
     /// Sends FIN after what is queued; reading goes on.
     pub fn shutdown_write(&self) -> io::Result<()> {
         match self {

@@ -1,4 +1,6 @@
-//! ZMTP 3.x framing (RFC 23): a flags byte, a 1- or 8-byte size, the body.
+//! ZMTP framing. ZMTP 2.0 and 3.x (RFC 23): a flags byte, a 1- or 8-byte
+//! size, the body. ZMTP 1.0, spoken to peers that old: a size that counts
+//! the flags byte (one byte, or 0xFF and 8 bytes), the flags byte, the body.
 //!
 //! The decoder takes whatever bytes arrived and yields every frame they
 //! complete, keeping a partial frame across calls. Sizes from the wire are
@@ -20,6 +22,8 @@ pub enum DecodeError {
     BadSize,
     /// Memory for the body could not be had.
     NoMemory,
+    /// A ZMTP 1.0 size of 0 (it must count at least the flags byte).
+    ZeroSize,
 }
 
 /// A decoded frame: a message part (MORE set on the Msg as received) or a
@@ -27,8 +31,8 @@ pub enum DecodeError {
 pub type Frame = Msg;
 
 enum State {
-    /// Collecting the flags and size bytes.
-    Header { bytes: [u8; 9], have: usize },
+    /// Collecting the flags and size bytes (ZMTP 1.0: size, then flags).
+    Header { bytes: [u8; 10], have: usize },
     /// Filling a body of the announced size.
     Body { msg: Msg, filled: usize },
 }
@@ -37,44 +41,82 @@ pub struct Decoder {
     state: State,
     /// MAXMSGSIZE: None for unlimited.
     max_size: Option<u64>,
+    /// ZMTP 1.0 framing.
+    v1: bool,
 }
 
 impl Decoder {
     pub fn new(max_size: Option<u64>) -> Decoder {
         Decoder {
             state: State::Header {
-                bytes: [0; 9],
+                bytes: [0; 10],
                 have: 0,
             },
             max_size,
+            v1: false,
         }
     }
 
+    /// Switches to ZMTP 1.0 framing (before any frame was decoded).
+    pub fn use_v1(&mut self) {
+        self.v1 = true;
+    }
+}
+
+/// How many header bytes a frame has, once its first byte is known.
+fn header_len(v1: bool, first: u8) -> usize {
+    match (v1, first) {
+        (true, 0xFF) => 10,
+        (true, _) => 2,
+        (false, f) if f & LONG != 0 => 9,
+        (false, _) => 2,
+    }
+}
+
+/// Flags and body size of a complete header.
+fn parse_header(v1: bool, h: &[u8]) -> Result<(u8, u64), DecodeError> {
+    let long = |b: &[u8]| u64::from_be_bytes(b[..8].try_into().expect("8 bytes"));
+    if !v1 {
+        let size = if h[0] & LONG == 0 {
+            u64::from(h[1])
+        } else {
+            long(&h[1..])
+        };
+        return Ok((h[0], size));
+    }
+    let (size, flags) = if h[0] == 0xFF {
+        (long(&h[1..]), h[9])
+    } else {
+        (u64::from(h[0]), h[1])
+    };
+    if size == 0 {
+        return Err(DecodeError::ZeroSize);
+    }
+    // ZMTP 1.0 has only the MORE flag.
+    Ok((flags & MORE, size - 1))
+}
+
+impl Decoder {
     /// Consumes all of `data`, pushing each completed frame to `out`.
     pub fn decode(&mut self, mut data: &[u8], out: &mut Vec<Frame>) -> Result<(), DecodeError> {
         while !data.is_empty() {
             match &mut self.state {
                 State::Header { bytes, have } => {
-                    let need = if *have == 0 || bytes[0] & LONG == 0 {
-                        2
+                    // The header's length is known after its first byte.
+                    let need = if *have == 0 {
+                        1
                     } else {
-                        9
+                        header_len(self.v1, bytes[0])
                     };
                     let take = (need - *have).min(data.len());
                     bytes[*have..*have + take].copy_from_slice(&data[..take]);
                     *have += take;
                     data = &data[take..];
-                    // The LONG flag is known after the first byte.
-                    let need = if bytes[0] & LONG == 0 { 2 } else { 9 };
-                    if *have < need {
+                    let (bytes, have) = (*bytes, *have);
+                    if have < header_len(self.v1, bytes[0]) {
                         continue;
                     }
-                    let flags = bytes[0];
-                    let size = if flags & LONG == 0 {
-                        u64::from(bytes[1])
-                    } else {
-                        u64::from_be_bytes(bytes[1..9].try_into().expect("8 bytes"))
-                    };
+                    let (flags, size) = parse_header(self.v1, &bytes[..have])?;
                     self.start_body(flags, size, out)?;
                 }
                 State::Body { msg, filled } => {
@@ -122,7 +164,7 @@ impl Decoder {
         let done = std::mem::replace(
             &mut self.state,
             State::Header {
-                bytes: [0; 9],
+                bytes: [0; 10],
                 have: 0,
             },
         );
@@ -149,6 +191,19 @@ pub fn encode_header(more: bool, command: bool, size: usize, out: &mut Vec<u8>) 
         out.push(flags);
         out.push(size as u8);
     }
+}
+
+/// Appends a ZMTP 1.0 frame header: the size counting the flags byte,
+/// then the flags (only MORE exists).
+pub fn encode_header_v1(more: bool, size: usize, out: &mut Vec<u8>) {
+    let size = size as u64 + 1;
+    if size < 0xFF {
+        out.push(size as u8);
+    } else {
+        out.push(0xFF);
+        out.extend_from_slice(&size.to_be_bytes());
+    }
+    out.push(more as u8);
 }
 
 #[cfg(test)]
@@ -224,5 +279,43 @@ mod tests {
             Err(DecodeError::TooLarge)
         );
         assert!(Decoder::new(Some(101)).decode(&over, &mut out).is_ok());
+    }
+
+    #[test]
+    fn zmtp_1_0_frames() {
+        let mut stream = Vec::new();
+        encode_header_v1(true, 2, &mut stream);
+        stream.extend_from_slice(b"id");
+        encode_header_v1(false, 300, &mut stream);
+        stream.extend_from_slice(&[5u8; 300]);
+        encode_header_v1(false, 0, &mut stream);
+        assert_eq!(&stream[..3], &[3, 1, b'i']);
+        assert_eq!(&stream[4..14], &[0xFF, 0, 0, 0, 0, 0, 0, 1, 0x2D, 0]);
+        for split in 0..stream.len() {
+            let mut d = Decoder::new(None);
+            d.use_v1();
+            let mut out = Vec::new();
+            d.decode(&stream[..split], &mut out).unwrap();
+            d.decode(&stream[split..], &mut out).unwrap();
+            assert_eq!(out.len(), 3, "split at {split}");
+            assert_eq!(out[0].data(), b"id");
+            assert!(out[0].more());
+            assert_eq!(out[1].len(), 300);
+            assert!(out[2].is_empty() && !out[2].more());
+        }
+        // A size of 0 cannot count the flags byte; limits apply to the body.
+        let mut d = Decoder::new(None);
+        d.use_v1();
+        assert_eq!(
+            d.decode(&[0, 0], &mut Vec::new()),
+            Err(DecodeError::ZeroSize)
+        );
+        let mut d = Decoder::new(Some(3));
+        d.use_v1();
+        assert!(d.decode(&[4, 0, 1, 2, 3], &mut Vec::new()).is_ok());
+        assert_eq!(
+            d.decode(&[5, 0], &mut Vec::new()),
+            Err(DecodeError::TooLarge)
+        );
     }
 }

@@ -4,22 +4,32 @@
 //! libzmq sends the first ten bytes (the signature) and decides from the
 //! peer's first bytes which protocol it speaks: a first byte other than
 //! 0xFF, or a tenth byte with its low bit clear, is an unversioned ZMTP 1.0
-//! peer; otherwise the eleventh byte is the major version (1 for ZMTP 2.0,
-//! 3 or more for ZMTP 3.x, which sends all 64 bytes).
+//! peer; otherwise the eleventh byte is the major version: 0 (ZMTP 1.0 with
+//! a revision) and 1 (ZMTP 2.0) are followed by a socket-type byte, 12
+//! bytes in all; anything from 2 on is ZMTP 3.x, 64 bytes.
+//!
+//! libzmq sends its own greeting in the same steps, so that an old peer
+//! never sees bytes it would misread: the signature at once, the major
+//! version once the peer's signature shows it is versioned, and the rest
+//! (a socket type for old peers, minor version and mechanism for 3.x) once
+//! the peer's major version is known.
 
 /// Size of a full ZMTP 3.x greeting.
 pub const GREETING_LEN: usize = 64;
+/// Size of a ZMTP 1.0/2.0 greeting: signature, revision, socket type.
+pub const OLD_GREETING_LEN: usize = 12;
 /// Signature: 0xFF, 8 bytes of padding, 0x7F.
 pub const SIGNATURE_LEN: usize = 10;
 const MECHANISM_LEN: usize = 20;
-const VERSION_POS: usize = 10;
+/// Where the major version (revision) is.
+pub const VERSION_POS: usize = 10;
 const MECHANISM_POS: usize = 12;
-const AS_SERVER_POS: usize = 32;
 
 /// Our 64-byte greeting: version 3.1. The padding carries the routing id
 /// length + 1 (big-endian), which a ZMTP 1.0 peer reads as the length of an
-/// identity message, as libzmq arranges it.
-pub fn greeting(mechanism: &[u8], as_server: bool, routing_id_len: usize) -> [u8; GREETING_LEN] {
+/// identity message, as libzmq arranges it. As-server stays 0: libzmq
+/// never sets it.
+pub fn greeting(mechanism: &[u8], routing_id_len: usize) -> [u8; GREETING_LEN] {
     let mut g = [0u8; GREETING_LEN];
     g[0] = 0xFF;
     g[1..9].copy_from_slice(&(routing_id_len as u64 + 1).to_be_bytes());
@@ -28,7 +38,6 @@ pub fn greeting(mechanism: &[u8], as_server: bool, routing_id_len: usize) -> [u8
     g[VERSION_POS + 1] = 1;
     let n = mechanism.len().min(MECHANISM_LEN);
     g[MECHANISM_POS..MECHANISM_POS + n].copy_from_slice(&mechanism[..n]);
-    g[AS_SERVER_POS] = as_server as u8;
     g
 }
 
@@ -38,14 +47,11 @@ pub enum PeerGreeting {
     /// Unversioned ZMTP 1.0: no greeting; the bytes read so far are its
     /// first frame.
     V1,
-    /// ZMTP 2.0 (revision 1; also revision 0): the socket-type byte follows.
-    V2,
+    /// A 12-byte greeting: revision 0 (ZMTP 1.0) or 1 (ZMTP 2.0), and the
+    /// peer's socket type.
+    Old { revision: u8, socket_type: u8 },
     /// ZMTP 3.x (revision 2 or more) with its full greeting.
-    V3 {
-        minor: u8,
-        mechanism: Vec<u8>,
-        as_server: bool,
-    },
+    V3 { minor: u8, mechanism: Vec<u8> },
 }
 
 /// Reads the peer's greeting a few bytes at a time.
@@ -59,10 +65,21 @@ impl GreetingReader {
         GreetingReader::default()
     }
 
-    /// Bytes of the peer's greeting received so far (for a ZMTP 1.0 or 2.0
-    /// peer, the start of what follows).
+    /// Bytes of the peer's greeting received so far (for an unversioned
+    /// peer, the start of its first frame).
     pub fn received(&self) -> &[u8] {
         &self.buf
+    }
+
+    /// The peer's signature is complete and announces a versioned peer:
+    /// time to send our major version.
+    pub fn versioned(&self) -> bool {
+        self.buf.len() >= SIGNATURE_LEN && self.buf[0] == 0xFF && self.buf[9] & 1 == 1
+    }
+
+    /// The peer's major version, once received.
+    pub fn revision(&self) -> Option<u8> {
+        self.buf.get(VERSION_POS).copied()
     }
 
     /// Takes as many bytes from `data` as the greeting still needs; returns
@@ -78,10 +95,10 @@ impl GreetingReader {
             }
             // Byte by byte until the version is known: a 1.0 peer must not
             // have more of its stream taken than the detection needs.
-            let want = if self.buf.len() > VERSION_POS {
-                GREETING_LEN - self.buf.len()
-            } else {
-                1
+            let want = match self.revision() {
+                Some(r) if r < 2 => OLD_GREETING_LEN - self.buf.len(),
+                Some(_) => GREETING_LEN - self.buf.len(),
+                None => 1,
             };
             let take = want.min(data.len() - used);
             self.buf.extend_from_slice(&data[used..used + take]);
@@ -99,8 +116,11 @@ impl GreetingReader {
         }
         // libzmq: revisions 0 and 1 are the old protocols; anything from 2
         // on is taken as ZMTP 3.x.
-        if b.len() > VERSION_POS && b[VERSION_POS] < 2 {
-            return Some(PeerGreeting::V2);
+        if b.len() == OLD_GREETING_LEN && b[VERSION_POS] < 2 {
+            return Some(PeerGreeting::Old {
+                revision: b[VERSION_POS],
+                socket_type: b[VERSION_POS + 1],
+            });
         }
         if b.len() == GREETING_LEN {
             let mechanism = &b[MECHANISM_POS..MECHANISM_POS + MECHANISM_LEN];
@@ -111,7 +131,6 @@ impl GreetingReader {
             return Some(PeerGreeting::V3 {
                 minor: b[VERSION_POS + 1],
                 mechanism: mechanism[..end].to_vec(),
-                as_server: b[AS_SERVER_POS] != 0,
             });
         }
         None
@@ -124,7 +143,7 @@ mod tests {
 
     #[test]
     fn our_greeting_bytes() {
-        let g = greeting(b"NULL", false, 3);
+        let g = greeting(b"NULL", 3);
         assert_eq!(g[0], 0xFF);
         assert_eq!(&g[1..9], &[0, 0, 0, 0, 0, 0, 0, 4]);
         assert_eq!(g[9], 0x7F);
@@ -135,7 +154,7 @@ mod tests {
 
     #[test]
     fn reads_a_3x_greeting_in_pieces() {
-        let g = greeting(b"CURVE", true, 0);
+        let g = greeting(b"CURVE", 0);
         let mut r = GreetingReader::new();
         let mut at = 0;
         let mut verdict = None;
@@ -150,7 +169,6 @@ mod tests {
             Some(PeerGreeting::V3 {
                 minor: 1,
                 mechanism: b"CURVE".to_vec(),
-                as_server: true
             })
         );
     }
@@ -168,10 +186,20 @@ mod tests {
         let mut r = GreetingReader::new();
         let v1_long = [0xFF, 0, 0, 0, 0, 0, 0, 1, 0, 0x02, 0x00];
         assert_eq!(r.feed(&v1_long), (10, Some(PeerGreeting::V1)));
-        // ZMTP 2.0: revision 1, then the socket type.
+        // ZMTP 2.0: revision 1, then the socket type; nothing more taken.
         let mut r = GreetingReader::new();
-        let v2 = [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 0x01, 0x05];
-        assert_eq!(r.feed(&v2), (11, Some(PeerGreeting::V2)));
-        assert_eq!(r.received().len(), 11);
+        let v2 = [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 0x01, 0x05, 0x00];
+        assert_eq!(r.feed(&v2[..10]), (10, None));
+        assert!(r.versioned());
+        assert_eq!(
+            r.feed(&v2[10..]),
+            (
+                2,
+                Some(PeerGreeting::Old {
+                    revision: 1,
+                    socket_type: 5
+                })
+            )
+        );
     }
 }

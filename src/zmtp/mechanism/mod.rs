@@ -9,6 +9,9 @@
 //! through `encode` on the way out and `decode` on the way in.
 
 use crate::msg::Msg;
+use crate::zmtp::{command, socket_type};
+
+pub mod null;
 
 /// ZMQ_PROTOCOL_ERROR_* values: the value of a HANDSHAKE_FAILED_PROTOCOL
 /// monitor event.
@@ -53,6 +56,10 @@ pub enum Failure {
     Auth(u32),
     /// ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL with an errno value.
     NoDetail(i32),
+    /// A failure libzmq reports with no handshake event, only the
+    /// disconnection: a peer of an incompatible socket type, or an ERROR
+    /// command whose reason is not a ZAP status code.
+    Unreported,
 }
 
 /// What a mechanism takes from its socket's options and connection.
@@ -119,4 +126,41 @@ pub trait Mechanism: Send {
 
     /// An incoming frame once Ready: the inverse of `encode`.
     fn decode(&mut self, msg: Msg) -> Result<Msg, Failure>;
+}
+
+/// Our metadata, as READY and INITIATE carry it: Socket-Type, Identity for
+/// the socket types that send one, then the ZMQ_METADATA properties.
+pub fn our_properties(config: &Config) -> Vec<u8> {
+    let mut props: Vec<(&[u8], &[u8])> = vec![(b"Socket-Type", config.socket_type.as_bytes())];
+    if config.send_identity {
+        props.push((b"Identity", &config.routing_id));
+    }
+    for (name, value) in &config.metadata {
+        props.push((name, value));
+    }
+    let mut body = Vec::new();
+    command::append_properties(&mut body, &props);
+    body
+}
+
+/// The peer's metadata, checked as libzmq checks it: well formed, and a
+/// Socket-Type (when given) that may talk to ours. None otherwise; how
+/// that is reported depends on the mechanism.
+pub fn peer_properties(config: &Config, data: &[u8]) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
+    let props = command::parse_properties(data)?;
+    let compatible = |(name, value): &(Vec<u8>, Vec<u8>)| {
+        name != b"Socket-Type" || socket_type::compatible(config.socket_type.as_bytes(), value)
+    };
+    props.iter().all(compatible).then_some(props)
+}
+
+/// What an ERROR command from the peer during the handshake means: a ZAP
+/// status code (300, 400, 500) is an authentication failure; any other
+/// reason ends the connection without a handshake event.
+pub fn peer_error(data: &[u8], malformed: u32) -> Failure {
+    match command::parse_error(data) {
+        None => Failure::Protocol(malformed),
+        Some(&[d @ b'3'..=b'5', b'0', b'0']) => Failure::Auth(u32::from(d - b'0') * 100),
+        Some(_) => Failure::Unreported,
+    }
 }
