@@ -75,7 +75,15 @@ pub struct Engine {
     io: MailboxSender,
     role: Role,
     target: Option<Target>,
+    /// The pipe messages flow through.
     pipe: Option<PipeEnd>,
+    /// IMMEDIATE: the connect endpoint's own pipe, which only keeps it
+    /// alive (the socket parks its end). Each connection gets a new
+    /// message pipe, dropped with its queued messages when the connection
+    /// ends, as in libzmq.
+    keep: Option<PipeEnd>,
+    /// CONNECT_ROUTING_ID for the message pipes of an IMMEDIATE endpoint.
+    assigned_routing_id: Option<Vec<u8>>,
     /// The pipe end was taken into use (its first connection completed).
     pipe_attached: bool,
     new_pipe_token: Option<u64>,
@@ -147,6 +155,8 @@ impl Engine {
             role,
             target: None,
             pipe: None,
+            keep: None,
+            assigned_routing_id: None,
             pipe_attached: false,
             new_pipe_token: None,
             phase: Phase::Greeting,
@@ -196,12 +206,19 @@ impl Engine {
             link,
             pipe,
             endpoint,
+            assigned_routing_id,
         } = *connect;
         let attached = pipe.is_attached();
+        let immediate = link.immediate;
         let mut e = Engine::new(stream, link, Role::Connecting, io, endpoint);
         e.target = Some(target);
-        e.pipe = Some(pipe);
-        e.pipe_attached = attached;
+        if immediate {
+            e.keep = Some(pipe);
+            e.assigned_routing_id = assigned_routing_id;
+        } else {
+            e.pipe = Some(pipe);
+            e.pipe_attached = attached;
+        }
         e
     }
 
@@ -273,8 +290,10 @@ impl Engine {
         self.closed
     }
 
-    pub fn pipe_token(&self) -> Option<u64> {
-        self.pipe.as_ref().map(PipeEnd::token)
+    /// The tokens of the pipes this engine serves (the reactor maps them
+    /// to it).
+    pub fn pipe_tokens(&self) -> impl Iterator<Item = u64> + '_ {
+        self.pipe.iter().chain(&self.keep).map(PipeEnd::token)
     }
 
     pub fn take_new_pipe_token(&mut self) -> Option<u64> {
@@ -294,7 +313,19 @@ impl Engine {
     /// What a closed connecting engine hands back to be tried again: its
     /// pipe (and the messages queued in it) survives the connection.
     pub fn into_reconnect(mut self) -> Option<Box<Connect>> {
-        let pipe = self.pipe.take()?;
+        let pipe = match self.keep.take() {
+            Some(keep) => {
+                // IMMEDIATE: the connection's messages go with it.
+                if let Some(pipe) = self.pipe.take() {
+                    pipe.terminate();
+                }
+                if keep.peer_dropped() {
+                    return None;
+                }
+                keep
+            }
+            None => self.pipe.take()?,
+        };
         if self.role == Role::Accepted || self.socket_gone || self.protocol_error {
             pipe.terminate();
             return None;
@@ -304,6 +335,7 @@ impl Engine {
             link: self.link.clone(),
             pipe,
             endpoint: std::mem::take(&mut self.endpoint),
+            assigned_routing_id: self.assigned_routing_id.take(),
         }))
     }
 
@@ -578,26 +610,32 @@ impl Engine {
             }
         }
         match self.role {
-            Role::Accepted => {
-                let (mut socket_end, mut engine_end) = pipe::pair(
-                    self.link.sndhwm.max(0) as u64,
-                    self.link.rcvhwm.max(0) as u64,
-                );
-                socket_end.fix_limits();
-                engine_end.attach(&self.io, identity);
-                self.new_pipe_token = Some(engine_end.token());
-                self.pipe = Some(engine_end);
-                self.link
-                    .mailbox
-                    .send(Command::Attach(Box::new(socket_end)));
-            }
-            Role::Connecting => {
+            Role::Connecting if self.keep.is_none() => {
                 if let Some(pipe) = self.pipe.as_mut() {
                     if !self.pipe_attached {
                         pipe.attach(&self.io, identity);
                         self.pipe_attached = true;
                     }
                 }
+            }
+            // Accepted, or connected with IMMEDIATE: a new pipe.
+            _ => {
+                let (mut socket_end, mut engine_end) = pipe::pair(
+                    self.link.sndhwm.max(0) as u64,
+                    self.link.rcvhwm.max(0) as u64,
+                );
+                socket_end.fix_limits();
+                if self.keep.is_some() {
+                    socket_end.set_endpoint(&self.endpoint);
+                    socket_end.set_assigned_routing_id(self.assigned_routing_id.clone());
+                    self.pipe_attached = true;
+                }
+                engine_end.attach(&self.io, identity);
+                self.new_pipe_token = Some(engine_end.token());
+                self.pipe = Some(engine_end);
+                self.link
+                    .mailbox
+                    .send(Command::Attach(Box::new(socket_end)));
             }
         }
     }

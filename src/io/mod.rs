@@ -44,6 +44,8 @@ pub struct SocketLink {
     pub heartbeat_timeout: i32,
     pub heartbeat_ttl: u16,
     pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
+    /// IMMEDIATE: messages queue only for completed connections.
+    pub immediate: bool,
     /// STREAM (or ROUTER_RAW): bytes as they come, no ZMTP.
     pub raw: bool,
     /// STREAM_NOTIFY: a STREAM socket hears of connections and
@@ -78,8 +80,13 @@ pub enum Target {
 pub struct Connect {
     pub target: Target,
     pub link: SocketLink,
+    /// The socket's pipe for this endpoint; with IMMEDIATE only a token of
+    /// the endpoint's life (each connection gets its own message pipe).
     pub pipe: PipeEnd,
     pub endpoint: String,
+    /// CONNECT_ROUTING_ID, when the pipe it names is made per connection
+    /// (IMMEDIATE).
+    pub assigned_routing_id: Option<Vec<u8>>,
 }
 
 /// Handle on a running I/O thread.
@@ -499,7 +506,7 @@ impl Reactor {
 
     fn close_engine_or_drop(&mut self, slot: usize) {
         if let Some(Entity::Engine(engine)) = self.remove(slot) {
-            if let Some(token) = engine.pipe_token() {
+            for token in engine.pipe_tokens() {
                 self.by_pipe.remove(&token);
             }
             if let Some(connect) = engine.into_reconnect() {

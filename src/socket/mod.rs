@@ -45,6 +45,9 @@ pub struct Socket {
     stopped: bool,
     /// inproc names this socket bound.
     bound: Vec<String>,
+    /// The pipes of IMMEDIATE connect endpoints: never used for messages,
+    /// they keep the endpoints alive until disconnected or closed.
+    parked: Vec<PipeEnd>,
     /// tcp/ipc listeners: the endpoint as given, as resolved, and the id
     /// the I/O thread knows it by.
     listeners: Vec<(String, String, u64)>,
@@ -113,6 +116,7 @@ impl Socket {
             rcvmore: false,
             stopped: false,
             bound: Vec::new(),
+            parked: Vec::new(),
             listeners: Vec::new(),
             monitor: MonitorSlot::default(),
         })
@@ -477,6 +481,7 @@ impl Socket {
                 .iter()
                 .map(|(n, v)| (n.clone(), v.clone()))
                 .collect(),
+            immediate: self.options.immediate,
             raw: self.options.raw_socket,
             raw_notify: self.options.stream_notify,
             linger: self.linger.clone(),
@@ -515,21 +520,31 @@ impl Socket {
                     _ => io::Target::Ipc(transport::ipc_path(ep.address)?),
                 };
                 let io = self.ctx.io_mailbox()?;
-                // The pipe exists from now on, so messages queue for the
-                // peer before it is reached (libzmq without IMMEDIATE).
+                // Without IMMEDIATE the pipe exists from now on, so
+                // messages queue for the peer before it is reached. With
+                // it, the pipe is parked: it only keeps the endpoint alive,
+                // and each completed connection brings its own.
                 let (mut mine, theirs) = pipe::pair(
                     self.options.sndhwm.max(0) as u64,
                     self.options.rcvhwm.max(0) as u64,
                 );
                 mine.fix_limits();
                 mine.set_endpoint(endpoint);
-                mine.set_assigned_routing_id(self.options.connect_routing_id.take());
-                self.attach(mine);
+                let assigned = self.options.connect_routing_id.take();
+                let mut assigned_routing_id = None;
+                if self.options.immediate {
+                    assigned_routing_id = assigned;
+                    self.parked.push(mine);
+                } else {
+                    mine.set_assigned_routing_id(assigned);
+                    self.attach(mine);
+                }
                 io.send(Command::Connect(Box::new(io::Connect {
                     target,
                     link: self.link(),
                     pipe: theirs,
                     endpoint: endpoint.to_string(),
+                    assigned_routing_id,
                 })));
                 self.options.last_endpoint = endpoint.to_string();
                 Ok(())
@@ -593,7 +608,9 @@ impl Socket {
             .ids()
             .filter(|&id| self.pipes.get(id).endpoint() == endpoint)
             .collect();
-        if ids.is_empty() {
+        let parked = self.parked.len();
+        self.parked.retain(|p| p.endpoint() != endpoint);
+        if ids.is_empty() && self.parked.len() == parked {
             return Err(Errno::ENOENT);
         }
         for id in ids {
@@ -613,6 +630,9 @@ impl Drop for Socket {
             if let Some(end) = self.pipes.remove(id) {
                 end.terminate();
             }
+        }
+        for end in self.parked.drain(..) {
+            end.terminate();
         }
         for name in std::mem::take(&mut self.bound) {
             self.ctx.inproc_unbind(&name, self.id);
