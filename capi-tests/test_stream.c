@@ -151,6 +151,16 @@ static void test_server(void)
         CHECK(!zmq_msg_more(&msg));
         CHECK(zmq_msg_gets(&msg, "Peer-Address") != NULL
               && strcmp(zmq_msg_gets(&msg, "Peer-Address"), "127.0.0.1") == 0);
+        /* The deprecated ZMQ_SRCFD is the connection's own fd. */
+        {
+            struct sockaddr_in mine, theirs;
+            socklen_t l1 = sizeof mine, l2 = sizeof theirs;
+            int srcfd = zmq_msg_get(&msg, ZMQ_SRCFD);
+            CHECK(srcfd >= 0);
+            CHECK(getsockname(fd, (struct sockaddr *) &mine, &l1) == 0);
+            CHECK(getpeername(srcfd, (struct sockaddr *) &theirs, &l2) == 0
+                  && theirs.sin_port == mine.sin_port);
+        }
         zmq_msg_close(&msg);
     }
 

@@ -556,7 +556,7 @@ impl Engine {
                     metadata.set(name, value);
                 }
             }
-            metadata.set(b"Peer-Address", self.stream.peer_address().as_bytes());
+            self.add_connection_properties(&mut metadata);
             self.metadata = Some(Arc::new(metadata));
             self.link
                 .monitor
@@ -567,6 +567,17 @@ impl Engine {
                 self.request_timer(at);
             }
             self.become_ready(&identity);
+        }
+    }
+
+    /// What libzmq adds to the peer's properties, when the peer has an
+    /// address: Peer-Address, and "__fd" (read by the deprecated
+    /// zmq_msg_get(ZMQ_SRCFD)).
+    fn add_connection_properties(&self, metadata: &mut Metadata) {
+        let address = self.stream.peer_address();
+        if !address.is_empty() {
+            metadata.set(b"Peer-Address", address.as_bytes());
+            metadata.set(b"__fd", self.stream.fd().to_string().as_bytes());
         }
     }
 
@@ -588,7 +599,7 @@ impl Engine {
     /// hears of it through an empty message (STREAM_NOTIFY).
     fn raw_ready(&mut self) {
         let mut metadata = Metadata::new();
-        metadata.set(b"Peer-Address", self.stream.peer_address().as_bytes());
+        self.add_connection_properties(&mut metadata);
         self.metadata = Some(Arc::new(metadata));
         self.become_ready(&[]);
         if self.link.raw_notify {
