@@ -90,7 +90,7 @@ header-tests: build
 	sh capi-tests/header/compile_check.sh include
 	python3 capi-tests/header/check_exports.py include $(STAGE)/libzmq.so.5
 
-$(BUILD)/capi/%: capi-tests/%.c capi-tests/testutil.h capi-tests/sockutil.h include/zmq.h build
+$(BUILD)/capi/%: capi-tests/%.c capi-tests/testutil.h capi-tests/sockutil.h capi-tests/rawsock.h include/zmq.h build
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) -DTEST_LIBDIR='"$(ABS_STAGE)"' -I include -o $@ $< \
 	    -L$(STAGE) -lzmq -Wl,-rpath,$(ABS_STAGE) -ldl -lpthread
@@ -101,7 +101,7 @@ capi-tests: $(CAPI_BINS)
 # The same tests against Debian's libzmq 4.3.4 (its own header, its own
 # library): a test expectation that libzmq does not meet is a wrong test.
 # Parts where libzmq crashes or knowingly differs are skipped there.
-$(BUILD)/capi-ref/%: capi-tests/%.c capi-tests/testutil.h capi-tests/sockutil.h
+$(BUILD)/capi-ref/%: capi-tests/%.c capi-tests/testutil.h capi-tests/sockutil.h capi-tests/rawsock.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) -o $@ $< -lzmq -ldl -lpthread
 

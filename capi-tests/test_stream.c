@@ -1,54 +1,9 @@
 /* ZMQ_STREAM over tcp: raw peers (plain POSIX sockets here) addressed by
    routing ids, connect/disconnect notifications, closing by an empty
    frame, ids after zmq_connect, CONNECT_ROUTING_ID, metadata. */
-#include "sockutil.h"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "rawsock.h"
 
 static void *ctx;
-
-static int port_of(void *s)
-{
-    char ep[256];
-    size_t len = sizeof ep;
-    zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, ep, &len);
-    return atoi(strrchr(ep, ':') + 1);
-}
-
-static int raw_connect(int port)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short) port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *) &a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* A listening POSIX socket on an ephemeral loopback port. */
-static int raw_listen(int *port)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, (struct sockaddr *) &a, sizeof a);
-    listen(fd, 4);
-    getsockname(fd, (struct sockaddr *) &a, &len);
-    *port = ntohs(a.sin_port);
-    return fd;
-}
 
 /* Reads exactly n bytes from fd within 2 s; 1 on success. */
 static int raw_read(int fd, char *buf, size_t n)

@@ -1,52 +1,8 @@
 /* Old wire protocols, byte for byte: ZMTP 1.0 (unversioned) and ZMTP 2.0
    peers played by plain POSIX sockets, against PUB, ROUTER and SUB. */
-#include "sockutil.h"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "rawsock.h"
 
 static void *ctx;
-
-static int port_of(void *s)
-{
-    char ep[256];
-    size_t len = sizeof ep;
-    zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, ep, &len);
-    return atoi(strrchr(ep, ':') + 1);
-}
-
-static int raw_connect(int port)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short) port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *) &a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static int raw_listen(int *port)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, (struct sockaddr *) &a, sizeof a);
-    listen(fd, 4);
-    getsockname(fd, (struct sockaddr *) &a, &len);
-    *port = ntohs(a.sin_port);
-    return fd;
-}
 
 /* 1 if exactly these n bytes arrive on fd within 2 s. */
 static int raw_expect(int fd, const void *want, size_t n)

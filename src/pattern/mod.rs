@@ -10,6 +10,7 @@ pub mod dist;
 pub mod fq;
 pub mod lb;
 pub mod mtrie;
+mod routing_ids;
 #[cfg(test)]
 mod test_rng;
 pub mod trie;

@@ -7,22 +7,18 @@
 //! them. A second peer with a name in use is refused unless
 //! ROUTER_HANDOVER, which gives the name to the newcomer.
 
-use std::collections::HashMap;
-
-use super::{dealer::probe, fq::FairQueue, Pattern, SendResult};
+use super::{dealer::probe, fq::FairQueue, routing_ids::RoutingIds, Pattern, SendResult};
 use crate::errno::{Errno, Result};
 use crate::msg::Msg;
 use crate::pipe::{PipeId, Pipes};
 use crate::socket::options::Options;
 
+#[derive(Default)]
 pub struct Router {
     fq: FairQueue,
-    by_id: HashMap<Vec<u8>, PipeId>,
-    /// Each identified pipe's routing id (the reverse of `by_id`).
-    names: HashMap<PipeId, Vec<u8>>,
+    ids: RoutingIds,
     /// Pipes whose peer has not told its routing id yet.
     anonymous: Vec<PipeId>,
-    next_auto_id: u32,
     /// The message part waiting behind a routing-id frame handed out.
     prefetched: Option<Msg>,
     more_in: bool,
@@ -30,24 +26,6 @@ pub struct Router {
     /// dropped).
     more_out: bool,
     current_out: Option<PipeId>,
-}
-
-impl Default for Router {
-    fn default() -> Self {
-        let mut seed = [0u8; 4];
-        let _ = getrandom::getrandom(&mut seed);
-        Router {
-            fq: FairQueue::default(),
-            by_id: HashMap::new(),
-            names: HashMap::new(),
-            anonymous: Vec::new(),
-            next_auto_id: u32::from_ne_bytes(seed),
-            prefetched: None,
-            more_in: false,
-            more_out: false,
-            current_out: None,
-        }
-    }
 }
 
 impl Router {
@@ -64,37 +42,24 @@ impl Router {
             }
         };
         let name = if name.is_empty() {
-            self.auto_id()
-        } else if let Some(&old) = self.by_id.get(&name) {
+            self.ids.generate()
+        } else if let Some(old) = self.ids.pipe(&name) {
             if !opts.router_handover {
                 // Duplicate name: refuse the newcomer.
                 pipes.mark_gone(id);
                 return true;
             }
             // Handover: the old peer loses the name and the connection.
-            self.by_id.remove(&name);
-            self.names.remove(&old);
+            self.ids.remove_pipe(old);
             self.fq.terminated(old);
             pipes.mark_gone(old);
             name
         } else {
             name
         };
-        self.names.insert(id, name.clone());
-        self.by_id.insert(name, id);
+        self.ids.insert(id, name);
         self.fq.attach(id);
         true
-    }
-
-    fn auto_id(&mut self) -> Vec<u8> {
-        loop {
-            self.next_auto_id = self.next_auto_id.wrapping_add(1);
-            let mut id = vec![0u8];
-            id.extend_from_slice(&self.next_auto_id.to_be_bytes());
-            if !self.by_id.contains_key(&id) {
-                return id;
-            }
-        }
     }
 
     fn identify_anonymous(&mut self, pipes: &mut Pipes, opts: &Options) {
@@ -116,7 +81,7 @@ impl Router {
                 return Ok(());
             }
             self.current_out = None;
-            match self.by_id.get(msg.data()).copied() {
+            match self.ids.pipe(msg.data()) {
                 Some(id) if pipes.check_write(id) => self.current_out = Some(id),
                 Some(_) if opts.router_mandatory => return Err((Errno::EAGAIN, msg)),
                 None if opts.router_mandatory => return Err((Errno::EHOSTUNREACH, msg)),
@@ -160,8 +125,7 @@ impl Router {
             self.more_in = msg.more();
             return Ok(msg);
         }
-        let name = self.names.get(&id).map_or(&[][..], Vec::as_slice);
-        let mut frame = Msg::from_slice(name)?;
+        let mut frame = Msg::from_slice(self.ids.name(id))?;
         frame.set_more(true);
         self.prefetched = Some(msg);
         Ok(frame)
@@ -183,11 +147,7 @@ impl Pattern for Router {
     fn terminated(&mut self, _pipes: &mut Pipes, id: PipeId) {
         self.anonymous.retain(|&p| p != id);
         self.fq.terminated(id);
-        if let Some(name) = self.names.remove(&id) {
-            if self.by_id.get(&name) == Some(&id) {
-                self.by_id.remove(&name);
-            }
-        }
+        self.ids.remove_pipe(id);
         if self.current_out == Some(id) {
             self.current_out = None;
         }
@@ -222,7 +182,7 @@ impl Pattern for Router {
         if !opts.router_mandatory {
             return true;
         }
-        let ids: Vec<PipeId> = self.by_id.values().copied().collect();
+        let ids: Vec<PipeId> = self.ids.pipes().collect();
         ids.into_iter().any(|id| pipes.check_write(id))
     }
 }

@@ -7,19 +7,16 @@
 //! STREAM_NOTIFY the engine announces each connection and disconnection
 //! with an empty message, which arrives as [id][empty].
 
-use std::collections::HashMap;
-
-use super::{fq::FairQueue, Pattern, SendResult};
+use super::{fq::FairQueue, routing_ids::RoutingIds, Pattern, SendResult};
 use crate::errno::{Errno, Result};
 use crate::msg::Msg;
 use crate::pipe::{PipeId, Pipes};
 use crate::socket::options::Options;
 
+#[derive(Default)]
 pub struct Stream {
     fq: FairQueue,
-    by_id: HashMap<Vec<u8>, PipeId>,
-    names: HashMap<PipeId, Vec<u8>>,
-    next_auto_id: u32,
+    ids: RoutingIds,
     /// The data part waiting behind a routing-id frame handed out.
     prefetched: Option<Msg>,
     /// Output: the routing-id frame was taken; the data part is next, for
@@ -30,54 +27,21 @@ pub struct Stream {
     last_id: Vec<u8>,
 }
 
-impl Default for Stream {
-    fn default() -> Self {
-        let mut seed = [0u8; 4];
-        let _ = getrandom::getrandom(&mut seed);
-        Stream {
-            fq: FairQueue::default(),
-            by_id: HashMap::new(),
-            names: HashMap::new(),
-            next_auto_id: u32::from_ne_bytes(seed),
-            prefetched: None,
-            more_out: false,
-            current_out: None,
-            last_id: Vec::new(),
-        }
-    }
-}
-
-impl Stream {
-    fn auto_id(&mut self) -> Vec<u8> {
-        loop {
-            self.next_auto_id = self.next_auto_id.wrapping_add(1);
-            let mut id = vec![0u8];
-            id.extend_from_slice(&self.next_auto_id.to_be_bytes());
-            if !self.by_id.contains_key(&id) {
-                return id;
-            }
-        }
-    }
-}
-
 impl Pattern for Stream {
     fn attach(&mut self, pipes: &mut Pipes, id: PipeId, _opts: &Options) {
         let end = pipes.get_mut(id);
         let name = match end.assigned_routing_id() {
-            Some(name) if !self.by_id.contains_key(name) => name.to_vec(),
-            _ => self.auto_id(),
+            Some(name) if self.ids.pipe(name).is_none() => name.to_vec(),
+            _ => self.ids.generate(),
         };
         self.last_id = name.clone();
-        self.names.insert(id, name.clone());
-        self.by_id.insert(name, id);
+        self.ids.insert(id, name);
         self.fq.attach(id);
     }
 
     fn terminated(&mut self, _pipes: &mut Pipes, id: PipeId) {
         self.fq.terminated(id);
-        if let Some(name) = self.names.remove(&id) {
-            self.by_id.remove(&name);
-        }
+        self.ids.remove_pipe(id);
         if self.current_out == Some(id) {
             self.current_out = None;
         }
@@ -92,7 +56,7 @@ impl Pattern for Stream {
             // The routing-id frame. Without MORE it is ignored, as libzmq
             // does, but the next part is still taken as data.
             if msg.more() {
-                let Some(&id) = self.by_id.get(msg.data()) else {
+                let Some(id) = self.ids.pipe(msg.data()) else {
                     return Err((Errno::EHOSTUNREACH, msg));
                 };
                 if !pipes.check_write(id) {
@@ -123,8 +87,7 @@ impl Pattern for Stream {
         }
         let (mut msg, id) = self.fq.recv(pipes).ok_or(Errno::EAGAIN)?;
         msg.set_more(false);
-        let name = self.names.get(&id).map_or(&[][..], Vec::as_slice);
-        let mut frame = Msg::from_slice(name)?;
+        let mut frame = Msg::from_slice(self.ids.name(id))?;
         frame.set_more(true);
         frame.set_metadata(msg.metadata().cloned());
         self.prefetched = Some(msg);
