@@ -7,6 +7,17 @@
 //! replies between the mechanism and the handler at
 //! `inproc://zeromq.zap.01`. Once `status` is `Ready`, message frames pass
 //! through `encode` on the way out and `decode` on the way in.
+//!
+//! After any `Err` the engine reports the failure, still sends what
+//! `next_command` yields (the ERROR a ZAP denial calls for), then closes.
+
+pub mod curve;
+mod metadata;
+pub mod plain;
+pub mod zap;
+
+#[cfg(test)]
+mod testing;
 
 use crate::msg::Msg;
 
@@ -53,6 +64,10 @@ pub enum Failure {
     Auth(u32),
     /// ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL with an errno value.
     NoDetail(i32),
+    /// No HANDSHAKE_FAILED event at all, only DISCONNECTED: what libzmq
+    /// does for bad peer metadata on a PLAIN or CURVE server and for an
+    /// ERROR whose reason is not a ZAP status code.
+    Silent,
 }
 
 /// What a mechanism takes from its socket's options and connection.
@@ -99,24 +114,43 @@ pub trait Mechanism: Send {
     /// A command frame's body from the peer during the handshake.
     fn process_command(&mut self, body: &[u8]) -> Result<(), Failure>;
 
-    /// A ZAP request to send to the handler, once, when one is needed: the
-    /// frames after the empty delimiter (version, request id, domain,
-    /// address, routing id, mechanism, credentials...).
+    /// A ZAP request to send to the handler, once, when one is needed: all
+    /// its frames, from the empty delimiter on (delimiter, version, request
+    /// id, domain, address, routing id, mechanism, credentials...), each
+    /// but the last sent with MORE.
     fn zap_request(&mut self) -> Option<Vec<Vec<u8>>>;
 
-    /// The handler's reply frames (after the empty delimiter).
+    /// The handler's whole reply message, delimiter frame included. A reply
+    /// arriving when none is awaited is ignored.
     fn zap_reply(&mut self, frames: &[Vec<u8>]) -> Result<(), Failure>;
 
     fn status(&self) -> Status;
 
-    /// The peer's properties from its READY or INITIATE metadata, then
-    /// those the ZAP reply added, and "User-Id" when ZAP gave one.
+    /// The peer's properties, each name once, with libzmq's precedence:
+    /// "User-Id" and the ZAP reply's metadata first, then the peer's READY
+    /// or INITIATE metadata. libzmq's own Peer-Address goes before all of
+    /// them (the engine adds it).
     fn peer_properties(&self) -> &[(Vec<u8>, Vec<u8>)];
 
-    /// An outgoing frame once Ready. NULL and PLAIN return it unchanged;
-    /// CURVE returns a MESSAGE box.
+    /// An outgoing frame once Ready, commands included (PING, PONG, and
+    /// SUBSCRIBE/CANCEL as the peer's ZMTP version wants them: a COMMAND
+    /// Msg for 3.1, a `\x01`/`\x00` data Msg for 3.0). NULL and PLAIN
+    /// return it unchanged; CURVE returns a MESSAGE to send as a final data
+    /// frame (see `curve::message`).
     fn encode(&mut self, msg: Msg) -> Result<Msg, Failure>;
 
-    /// An incoming frame once Ready: the inverse of `encode`.
+    /// An incoming frame once Ready, commands included: the inverse of
+    /// `encode`. The result's COMMAND flag says whether it is a command.
     fn decode(&mut self, msg: Msg) -> Result<Msg, Failure>;
+}
+
+/// libzmq's first check on a command a server receives: a name length
+/// byte and more than that many bytes.
+fn check_command_structure(body: &[u8]) -> Result<(), Failure> {
+    match body.first() {
+        Some(&len) if body.len() > 1 && body.len() > usize::from(len) => Ok(()),
+        _ => Err(Failure::Protocol(
+            protocol_error::ZMTP_MALFORMED_COMMAND_UNSPECIFIED,
+        )),
+    }
 }
