@@ -312,7 +312,7 @@ impl Mechanism for PlainServer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zmtp::mechanism::testing::{handshake, zap_handler, End};
+    use crate::zmtp::mechanism::testing::{handshake, zap_handler, End, Frames};
 
     fn client_config() -> Config {
         Config {
@@ -429,7 +429,8 @@ mod tests {
 
     #[test]
     fn malformed_zap_replies() {
-        let cases: [(fn(&mut Vec<Vec<u8>>), u32); 6] = [
+        type Spoil = fn(&mut Frames);
+        let cases: [(Spoil, u32); 6] = [
             (|r| r.truncate(6), protocol_error::ZAP_MALFORMED_REPLY),
             (|r| r[0] = b"?".to_vec(), protocol_error::ZAP_UNSPECIFIED),
             (|r| r[1] = b"1.1".to_vec(), protocol_error::ZAP_BAD_VERSION),

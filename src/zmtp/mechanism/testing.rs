@@ -3,6 +3,12 @@
 
 use super::{Failure, Mechanism, Status};
 
+/// A ZAP handler: request frames in, reply frames out.
+pub type Handler<'a> = &'a dyn Fn(&[Vec<u8>]) -> Frames;
+
+/// The frames of a ZAP message.
+pub type Frames = Vec<Vec<u8>>;
+
 /// How one side's handshake ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum End {
@@ -17,7 +23,7 @@ pub struct Run {
     pub server: End,
     /// Every command body sent, in order, with whether the client sent it.
     pub transcript: Vec<(bool, Vec<u8>)>,
-    pub zap_requests: Vec<Vec<Vec<u8>>>,
+    pub zap_requests: Vec<Frames>,
 }
 
 impl Run {
@@ -33,10 +39,7 @@ impl Run {
 
 /// A fake handler answering with `status`, user id "admin" and metadata
 /// `meta` (a REP socket's reply: the delimiter comes back first).
-pub fn zap_handler(
-    status: &'static [u8],
-    meta: &'static [u8],
-) -> impl Fn(&[Vec<u8>]) -> Vec<Vec<u8>> {
+pub fn zap_handler(status: &'static [u8], meta: &'static [u8]) -> impl Fn(&[Vec<u8>]) -> Frames {
     move |request| {
         assert_eq!(request[1], b"1.0");
         [
@@ -81,7 +84,7 @@ impl Side<'_> {
 pub fn handshake(
     client: &mut dyn Mechanism,
     server: &mut dyn Mechanism,
-    handler: Option<&dyn Fn(&[Vec<u8>]) -> Vec<Vec<u8>>>,
+    handler: Option<Handler>,
 ) -> Run {
     let mut sides = [
         Side {

@@ -298,3 +298,12 @@ impl Mechanism for CurveServer {
         }
     }
 }
+
+#[cfg(test)]
+impl CurveServer {
+    /// Lets tests open the cookie, and with the s' inside it every box of
+    /// the connection.
+    pub(super) fn cookie_key(&self) -> Option<&BoxKey> {
+        self.cookie_key.as_ref()
+    }
+}
