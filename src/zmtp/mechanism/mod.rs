@@ -1,15 +1,23 @@
 //! Security mechanisms (NULL of RFC 23, PLAIN of RFC 24, CURVE of RFC 26)
 //! and the ZAP exchange (RFC 27) they share, without I/O.
 //!
-//! After the greeting an engine drives one mechanism per connection: it
-//! sends every command body `next_command` yields, hands each command
-//! frame from the peer to `process_command`, and relays ZAP requests and
-//! replies between the mechanism and the handler at
-//! `inproc://zeromq.zap.01`. Once `status` is `Ready`, message frames pass
-//! through `encode` on the way out and `decode` on the way in.
+//! After the greeting an engine drives one mechanism per connection
+//! (`plain::new`, `curve::new`, chosen by the greeting's mechanism name):
 //!
-//! After any `Err` the engine reports the failure, still sends what
-//! `next_command` yields (the ERROR a ZAP denial calls for), then closes.
+//! 1. Send every command body `next_command` yields, as command frames.
+//! 2. Hand each frame from the peer to `process_command` while
+//!    `status` is `Handshaking`.
+//! 3. After every step, take `zap_request`: if Some, write its frames to
+//!    the handler at `inproc://zeromq.zap.01` (`Config::zap_available`
+//!    says whether one is bound; without one the mechanism never asks and
+//!    applies libzmq's rules itself, see `zap::need`). Give the handler's
+//!    reply to `zap_reply`, then go back to 1.
+//! 4. Once `status` is `Ready`: HANDSHAKE_SUCCEEDED; every frame out goes
+//!    through `encode`, every frame in through `decode`, commands too.
+//!
+//! After any `Err` the engine reports the failure (see `Failure`), still
+//! sends what `next_command` yields (the ERROR a ZAP denial calls for),
+//! then closes.
 
 pub mod curve;
 mod metadata;
@@ -95,7 +103,11 @@ pub struct Config {
     pub as_server: bool,
     pub plain_username: Vec<u8>,
     pub plain_password: Vec<u8>,
+    /// A CURVE client's C, sent in INITIATE as configured (libzmq does not
+    /// derive it from the secret; a mismatch fails at the server). A
+    /// server derives its S from its secret key instead.
     pub curve_public_key: [u8; 32],
+    /// Wiped from the mechanism's copy once turned into a key.
     pub curve_secret_key: [u8; 32],
     pub curve_server_key: [u8; 32],
 }

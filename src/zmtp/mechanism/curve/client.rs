@@ -2,6 +2,7 @@
 //! for its own long-term key C, and checks the server's READY.
 
 use x25519_dalek::StaticSecret;
+use zeroize::Zeroize;
 
 use super::cryptobox::{nonce, random, BoxKey, KeyPair, KEY_LEN};
 use super::message::{short_nonce, Channel};
@@ -41,9 +42,12 @@ fn crypto() -> Failure {
 }
 
 impl CurveClient {
-    pub fn new(config: Config) -> Result<CurveClient, Failure> {
+    pub fn new(mut config: Config) -> Result<CurveClient, Failure> {
+        let secret = StaticSecret::from(config.curve_secret_key);
+        // Only the wiped-on-drop copy is kept.
+        config.curve_secret_key.zeroize();
         Ok(CurveClient {
-            secret: StaticSecret::from(config.curve_secret_key),
+            secret,
             short: KeyPair::generate()?,
             config,
             state: State::SendHello,

@@ -2,7 +2,7 @@
 //! the cookie and vouch in INITIATE, and asks ZAP about the client's
 //! long-term key.
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::cryptobox::{nonce, random, BoxKey, KeyPair, KEY_LEN};
 use super::message::{short_nonce, Channel};
@@ -52,9 +52,12 @@ fn crypto() -> Failure {
 }
 
 impl CurveServer {
-    pub fn new(config: Config) -> Result<CurveServer, Failure> {
+    pub fn new(mut config: Config) -> Result<CurveServer, Failure> {
+        let long = KeyPair::from_secret(config.curve_secret_key);
+        // Only the wiped-on-drop copy is kept.
+        config.curve_secret_key.zeroize();
         Ok(CurveServer {
-            long: KeyPair::from_secret(config.curve_secret_key),
+            long,
             short: KeyPair::generate()?,
             config,
             state: State::WaitHello,
