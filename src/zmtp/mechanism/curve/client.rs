@@ -29,6 +29,8 @@ pub struct CurveClient {
     secret: StaticSecret,
     /// C' and c', for this connection only.
     short: KeyPair,
+    /// The C'/S key of HELLO and WELCOME.
+    hello_key: Option<BoxKey>,
     /// What WELCOME gave: S' and the cookie to echo.
     server_short: [u8; KEY_LEN],
     cookie: [u8; 96],
@@ -49,6 +51,7 @@ impl CurveClient {
         Ok(CurveClient {
             secret,
             short: KeyPair::generate()?,
+            hello_key: None,
             config,
             state: State::SendHello,
             server_short: [0; KEY_LEN],
@@ -59,19 +62,20 @@ impl CurveClient {
     }
 
     /// HELLO, with short nonce 1.
-    fn hello(&self) -> Result<Vec<u8>, Failure> {
-        let short_nonce = 1u64.to_be_bytes();
-        let key =
-            BoxKey::shared(&self.config.curve_server_key, &self.short.secret).ok_or_else(crypto)?;
+    fn hello(&mut self) -> Result<Vec<u8>, Failure> {
+        let short = 1u64.to_be_bytes();
+        let key = self.hello_key.insert(
+            BoxKey::shared(&self.config.curve_server_key, &self.short.secret).ok_or_else(crypto)?,
+        );
         let signature = key
-            .seal(&nonce(HELLO_NONCE, &short_nonce), &[0; 64])
+            .seal(&nonce(HELLO_NONCE, &short), &[0; 64])
             .ok_or_else(crypto)?;
         // The padding stays zero.
         let mut body = vec![0u8; HELLO_LEN];
         body[..HELLO.len()].copy_from_slice(HELLO);
         body[layout::HELLO_VERSION].copy_from_slice(&[1, 0]);
         body[layout::HELLO_CLIENT].copy_from_slice(&self.short.public);
-        body[layout::HELLO_SHORT_NONCE].copy_from_slice(&short_nonce);
+        body[layout::HELLO_SHORT_NONCE].copy_from_slice(&short);
         body[layout::HELLO_BOX].copy_from_slice(&signature);
         Ok(body)
     }
@@ -85,8 +89,7 @@ impl CurveClient {
         if body.len() != WELCOME_LEN {
             return Err(crypto());
         }
-        let key =
-            BoxKey::shared(&self.config.curve_server_key, &self.short.secret).ok_or_else(crypto)?;
+        let key = self.hello_key.as_ref().ok_or_else(crypto)?;
         let plain = key
             .open(
                 &nonce(WELCOME_NONCE, &body[layout::WELCOME_LONG_NONCE]),
@@ -97,7 +100,7 @@ impl CurveClient {
             .copy_from_slice(&plain[layout::WELCOME_SERVER]);
         self.cookie.copy_from_slice(&plain[layout::WELCOME_COOKIE]);
         let session = BoxKey::shared(&self.server_short, &self.short.secret).ok_or_else(crypto)?;
-        // HELLO used short nonce 1; the server has used none yet.
+        // HELLO used short nonce 1; libzmq starts the peer's count at 1.
         self.channel = Some(Channel::new(session, true, 2, 1));
         Ok(State::SendInitiate)
     }
@@ -133,12 +136,16 @@ impl CurveClient {
     }
 
     fn ready(&mut self, body: &[u8]) -> Result<State, Failure> {
+        if !matches!(self.state, State::WaitWelcome | State::WaitReady) {
+            return Err(Failure::Protocol(protocol_error::ZMTP_UNEXPECTED_COMMAND));
+        }
         if body.len() < READY_MIN {
             return Err(Failure::Protocol(
                 protocol_error::ZMTP_MALFORMED_COMMAND_READY,
             ));
         }
-        // Before WELCOME there is no key to open it with.
+        // Before WELCOME there is no key to open it with: libzmq fails the
+        // same way, on its zeroed key.
         let channel = self.channel.as_mut().ok_or_else(crypto)?;
         let short = &body[layout::READY_SHORT_NONCE];
         // libzmq takes READY's nonce as the server's latest before opening.

@@ -837,6 +837,14 @@ fn bad_ready() {
         client.process_command(&good),
         err(protocol_error::ZMTP_CRYPTOGRAPHIC)
     );
+    // A second READY.
+    let (mut client, opened) = at_ready();
+    let ready = ready_body(&opened, 1, b"");
+    client.process_command(&ready).unwrap();
+    assert_eq!(
+        client.process_command(&ready),
+        err(protocol_error::ZMTP_UNEXPECTED_COMMAND)
+    );
     // The server's MESSAGE nonces must exceed its READY's.
     let (mut client, opened) = at_ready();
     client
