@@ -382,7 +382,7 @@ impl Engine {
             Failure::Protocol(code) => (monitor::HANDSHAKE_FAILED_PROTOCOL, code),
             Failure::Auth(code) => (monitor::HANDSHAKE_FAILED_AUTH, code),
             Failure::NoDetail(errno) => (monitor::HANDSHAKE_FAILED_NO_DETAIL, errno as u32),
-            Failure::Unreported => (0, 0),
+            Failure::Silent => (0, 0),
         };
         if event != 0 {
             self.link.monitor.emit(event, value, &self.endpoint);
@@ -667,7 +667,7 @@ impl Engine {
                     let frame = self.inbound.pop_front().expect("front exists");
                     let result = match self.mechanism.as_mut() {
                         Some(mech) => mech.process_command(frame.data()),
-                        None => Err(Failure::Unreported),
+                        None => Err(Failure::Silent),
                     };
                     match result {
                         Ok(()) => self.pump_mechanism(),
@@ -710,7 +710,7 @@ impl Engine {
         }
         self.read_blocked = false;
         if self.decode_failed && !self.closed {
-            self.refuse(Failure::Unreported);
+            self.refuse(Failure::Silent);
         }
     }
 

@@ -1,17 +1,34 @@
 //! Security mechanisms (NULL of RFC 23, PLAIN of RFC 24, CURVE of RFC 26)
 //! and the ZAP exchange (RFC 27) they share, without I/O.
 //!
-//! After the greeting an engine drives one mechanism per connection: it
-//! sends every command body `next_command` yields, hands each command
-//! frame from the peer to `process_command`, and relays ZAP requests and
-//! replies between the mechanism and the handler at
-//! `inproc://zeromq.zap.01`. Once `status` is `Ready`, message frames pass
-//! through `encode` on the way out and `decode` on the way in.
+//! After the greeting an engine drives one mechanism per connection
+//! (`plain::new`, `curve::new`, chosen by the greeting's mechanism name):
+//!
+//! 1. Send every command body `next_command` yields, as command frames.
+//! 2. Hand each frame from the peer to `process_command` while
+//!    `status` is `Handshaking`.
+//! 3. After every step, take `zap_request`: if Some, write its frames to
+//!    the handler at `inproc://zeromq.zap.01` (`Config::zap_available`
+//!    says whether one is bound; without one the mechanism never asks and
+//!    applies libzmq's rules itself, see `zap::need`). Give the handler's
+//!    reply to `zap_reply`, then go back to 1.
+//! 4. Once `status` is `Ready`: HANDSHAKE_SUCCEEDED; every frame out goes
+//!    through `encode`, every frame in through `decode`, commands too.
+//!
+//! After any `Err` the engine reports the failure (see `Failure`), still
+//! sends what `next_command` yields (the ERROR a ZAP denial calls for),
+//! then closes.
+
+pub mod curve;
+mod metadata;
+pub mod null;
+pub mod plain;
+pub mod zap;
+
+#[cfg(test)]
+mod testing;
 
 use crate::msg::Msg;
-use crate::zmtp::{command, socket_type};
-
-pub mod null;
 
 /// ZMQ_PROTOCOL_ERROR_* values: the value of a HANDSHAKE_FAILED_PROTOCOL
 /// monitor event.
@@ -56,10 +73,10 @@ pub enum Failure {
     Auth(u32),
     /// ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL with an errno value.
     NoDetail(i32),
-    /// A failure libzmq reports with no handshake event, only the
-    /// disconnection: a peer of an incompatible socket type, or an ERROR
-    /// command whose reason is not a ZAP status code.
-    Unreported,
+    /// No HANDSHAKE_FAILED event at all, only DISCONNECTED: what libzmq
+    /// does for bad peer metadata on a PLAIN or CURVE server and for an
+    /// ERROR whose reason is not a ZAP status code.
+    Silent,
 }
 
 /// What a mechanism takes from its socket's options and connection.
@@ -87,7 +104,11 @@ pub struct Config {
     pub as_server: bool,
     pub plain_username: Vec<u8>,
     pub plain_password: Vec<u8>,
+    /// A CURVE client's C, sent in INITIATE as configured (libzmq does not
+    /// derive it from the secret; a mismatch fails at the server). A
+    /// server derives its S from its secret key instead.
     pub curve_public_key: [u8; 32],
+    /// Wiped from the mechanism's copy once turned into a key.
     pub curve_secret_key: [u8; 32],
     pub curve_server_key: [u8; 32],
 }
@@ -106,61 +127,43 @@ pub trait Mechanism: Send {
     /// A command frame's body from the peer during the handshake.
     fn process_command(&mut self, body: &[u8]) -> Result<(), Failure>;
 
-    /// A ZAP request to send to the handler, once, when one is needed: the
-    /// frames after the empty delimiter (version, request id, domain,
-    /// address, routing id, mechanism, credentials...).
+    /// A ZAP request to send to the handler, once, when one is needed: all
+    /// its frames, from the empty delimiter on (delimiter, version, request
+    /// id, domain, address, routing id, mechanism, credentials...), each
+    /// but the last sent with MORE.
     fn zap_request(&mut self) -> Option<Vec<Vec<u8>>>;
 
-    /// The handler's reply frames (after the empty delimiter).
+    /// The handler's whole reply message, delimiter frame included. A reply
+    /// arriving when none is awaited is ignored.
     fn zap_reply(&mut self, frames: &[Vec<u8>]) -> Result<(), Failure>;
 
     fn status(&self) -> Status;
 
-    /// The peer's properties from its READY or INITIATE metadata, then
-    /// those the ZAP reply added, and "User-Id" when ZAP gave one.
+    /// The peer's properties, each name once, with libzmq's precedence:
+    /// "User-Id" and the ZAP reply's metadata first, then the peer's READY
+    /// or INITIATE metadata. libzmq's own Peer-Address goes before all of
+    /// them (the engine adds it).
     fn peer_properties(&self) -> &[(Vec<u8>, Vec<u8>)];
 
-    /// An outgoing frame once Ready. NULL and PLAIN return it unchanged;
-    /// CURVE returns a MESSAGE box.
+    /// An outgoing frame once Ready, commands included (PING, PONG, and
+    /// SUBSCRIBE/CANCEL as the peer's ZMTP version wants them: a COMMAND
+    /// Msg for 3.1, a `\x01`/`\x00` data Msg for 3.0). NULL and PLAIN
+    /// return it unchanged; CURVE returns a MESSAGE to send as a final data
+    /// frame (see `curve::message`).
     fn encode(&mut self, msg: Msg) -> Result<Msg, Failure>;
 
-    /// An incoming frame once Ready: the inverse of `encode`.
+    /// An incoming frame once Ready, commands included: the inverse of
+    /// `encode`. The result's COMMAND flag says whether it is a command.
     fn decode(&mut self, msg: Msg) -> Result<Msg, Failure>;
 }
 
-/// Our metadata, as READY and INITIATE carry it: Socket-Type, Identity for
-/// the socket types that send one, then the ZMQ_METADATA properties.
-pub fn our_properties(config: &Config) -> Vec<u8> {
-    let mut props: Vec<(&[u8], &[u8])> = vec![(b"Socket-Type", config.socket_type.as_bytes())];
-    if config.send_identity {
-        props.push((b"Identity", &config.routing_id));
-    }
-    for (name, value) in &config.metadata {
-        props.push((name, value));
-    }
-    let mut body = Vec::new();
-    command::append_properties(&mut body, &props);
-    body
-}
-
-/// The peer's metadata, checked as libzmq checks it: well formed, and a
-/// Socket-Type (when given) that may talk to ours. None otherwise; how
-/// that is reported depends on the mechanism.
-pub fn peer_properties(config: &Config, data: &[u8]) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
-    let props = command::parse_properties(data)?;
-    let compatible = |(name, value): &(Vec<u8>, Vec<u8>)| {
-        name != b"Socket-Type" || socket_type::compatible(config.socket_type.as_bytes(), value)
-    };
-    props.iter().all(compatible).then_some(props)
-}
-
-/// What an ERROR command from the peer during the handshake means: a ZAP
-/// status code (300, 400, 500) is an authentication failure; any other
-/// reason ends the connection without a handshake event.
-pub fn peer_error(data: &[u8], malformed: u32) -> Failure {
-    match command::parse_error(data) {
-        None => Failure::Protocol(malformed),
-        Some(&[d @ b'3'..=b'5', b'0', b'0']) => Failure::Auth(u32::from(d - b'0') * 100),
-        Some(_) => Failure::Unreported,
+/// libzmq's first check on a command a server receives: a name length
+/// byte and more than that many bytes.
+fn check_command_structure(body: &[u8]) -> Result<(), Failure> {
+    match body.first() {
+        Some(&len) if body.len() > 1 && body.len() > usize::from(len) => Ok(()),
+        _ => Err(Failure::Protocol(
+            protocol_error::ZMTP_MALFORMED_COMMAND_UNSPECIFIED,
+        )),
     }
 }
