@@ -134,8 +134,8 @@ guide-test: build
 interop-test: build deps
 	SIDE_A_LIBDIR=$(ABS_STAGE) SIDE_B_LIBDIR=/usr/lib/x86_64-linux-gnu sh interop/run.sh
 
-# Raw-TCP peers misbehaving at a ferrozmq server; each case expects what
-# libzmq does. ZMTP 2.0 peers are not spoken to yet (docs/STATUS.md).
+# Raw-TCP peers (misbehaving, or speaking ZMTP 1.0/2.0) at a ferrozmq
+# server; each case expects what libzmq does, monitor events included.
 hostile-test: build
 	SERVER_LIBDIR=$(ABS_STAGE) python3 interop/hostile.py
 
