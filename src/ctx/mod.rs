@@ -228,6 +228,29 @@ impl Ctx {
     }
 }
 
+/// Where ZAP handlers bind (RFC 27).
+const ZAP_ENDPOINT: &str = "zeromq.zap.01";
+
+impl Ctx {
+    /// Whether a ZAP handler is bound.
+    pub fn zap_bound(&self) -> bool {
+        self.state.lock().endpoints.contains_key(ZAP_ENDPOINT)
+    }
+
+    /// A pipe to the ZAP handler, if one is bound: the handler gets the
+    /// other end as a new peer, as from an inproc connect. No HWM either
+    /// way, as libzmq.
+    pub fn zap_connect(&self) -> Option<PipeEnd> {
+        let st = self.state.lock();
+        let b = st.endpoints.get(ZAP_ENDPOINT)?;
+        let endpoint = format!("inproc://{ZAP_ENDPOINT}");
+        let (mine, theirs) =
+            crate::socket::inproc_pair(&endpoint, (0, 0), Some(((0, 0), &b.routing_id)), false);
+        b.mailbox.send(Command::Attach(Box::new(theirs)));
+        Some(mine)
+    }
+}
+
 impl Default for Ctx {
     fn default() -> Self {
         Ctx::new()

@@ -22,12 +22,14 @@ use crate::msg::{flags, Metadata, Msg};
 use crate::pattern::kind;
 use crate::pipe::{self, PipeEnd, Read as PipeRead};
 use crate::socket::monitor;
+use crate::socket::options::Mechanism as Kind;
 use crate::transport::Stream;
 use crate::zmtp::codec::{encode_header, encode_header_v1, Decoder};
 use crate::zmtp::command;
 use crate::zmtp::greeting::{greeting, GreetingReader, PeerGreeting, GREETING_LEN, SIGNATURE_LEN};
-use crate::zmtp::mechanism::{self, null::Null, protocol_error, Failure, Mechanism, Status};
-use crate::zmtp::socket_type;
+use crate::zmtp::mechanism::{
+    curve, null::Null, plain, protocol_error, Failure, Mechanism, Status,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -86,7 +88,8 @@ pub struct Engine {
     assigned_routing_id: Option<Vec<u8>>,
     /// The pipe end was taken into use (its first connection completed).
     pipe_attached: bool,
-    new_pipe_token: Option<u64>,
+    /// Pipes made since the reactor last looked, for it to map to us.
+    new_pipe_tokens: Vec<u64>,
     phase: Phase,
     wire: Wire,
     greeting: GreetingReader,
@@ -94,11 +97,22 @@ pub struct Engine {
     our_greeting: [u8; GREETING_LEN],
     greeting_sent: usize,
     mechanism: Option<Box<dyn Mechanism>>,
+    /// The pipe to the ZAP handler while a request is out, and the reply
+    /// parts read so far.
+    zap: Option<PipeEnd>,
+    zap_reply: Vec<Vec<u8>>,
+    /// The ZAP pipe's token, kept after the pipe is done with so the
+    /// reactor can forget it with the engine's others.
+    zap_token: Option<u64>,
     /// PUB/XPUB talking to an unversioned ZMTP 1.0 peer, which sends no
     /// subscriptions: it is given one to everything, as libzmq does.
     subscription_required: bool,
     decoder: Decoder,
+    /// Frames as decoded from the wire.
     inbound: VecDeque<Msg>,
+    /// Messages ready for the socket (unwrapped by the mechanism), waiting
+    /// for room in the pipe.
+    decoded: VecDeque<Msg>,
     more_in: bool,
     more_out: bool,
     metadata: Option<Arc<Metadata>>,
@@ -139,7 +153,10 @@ impl Engine {
     ) -> Engine {
         let max = (link.maxmsgsize >= 0).then_some(link.maxmsgsize as u64);
         let raw = link.raw;
-        let our_greeting = greeting(b"NULL", link.routing_id.len());
+        let our_greeting = greeting(
+            mechanism_name(link.mechanism),
+            link.security.routing_id.len(),
+        );
         let mut out = Vec::with_capacity(4096);
         if !raw {
             // The signature now; the rest as the peer's greeting shows
@@ -158,7 +175,7 @@ impl Engine {
             keep: None,
             assigned_routing_id: None,
             pipe_attached: false,
-            new_pipe_token: None,
+            new_pipe_tokens: Vec::new(),
             phase: Phase::Greeting,
             wire: if raw {
                 Wire::Raw
@@ -169,9 +186,13 @@ impl Engine {
             our_greeting,
             greeting_sent: SIGNATURE_LEN,
             mechanism: None,
+            zap: None,
+            zap_reply: Vec::new(),
+            zap_token: None,
             subscription_required: false,
             decoder: Decoder::new(max),
             inbound: VecDeque::new(),
+            decoded: VecDeque::new(),
             more_in: false,
             more_out: false,
             metadata: None,
@@ -293,11 +314,15 @@ impl Engine {
     /// The tokens of the pipes this engine serves (the reactor maps them
     /// to it).
     pub fn pipe_tokens(&self) -> impl Iterator<Item = u64> + '_ {
-        self.pipe.iter().chain(&self.keep).map(PipeEnd::token)
+        self.pipe
+            .iter()
+            .chain(&self.keep)
+            .map(PipeEnd::token)
+            .chain(self.zap_token)
     }
 
-    pub fn take_new_pipe_token(&mut self) -> Option<u64> {
-        self.new_pipe_token.take()
+    pub fn take_new_pipe_tokens(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.new_pipe_tokens)
     }
 
     /// Messages still to send before the thread may stop (a connection
@@ -477,6 +502,13 @@ impl Engine {
     /// The peer's greeting is complete: picks the protocol it speaks.
     /// False when the connection was refused.
     fn start_protocol(&mut self, verdict: PeerGreeting) -> bool {
+        let zap_enabled =
+            self.link.mechanism != Kind::Null || !self.link.security.zap_domain.is_empty();
+        if zap_enabled && !matches!(verdict, PeerGreeting::V3 { .. }) {
+            // Old peers have no security: refused when ours needs it.
+            self.refuse(Failure::Silent);
+            return false;
+        }
         match verdict {
             PeerGreeting::V1 => {
                 // Our signature was the header of a ZMTP 1.0 identity
@@ -484,7 +516,7 @@ impl Engine {
                 // the start of its own identity message.
                 self.wire = Wire::V1;
                 self.decoder.use_v1();
-                let routing_id = self.link.routing_id.clone();
+                let routing_id = self.link.security.routing_id.clone();
                 self.out.extend_from_slice(&routing_id);
                 self.subscription_required = matches!(self.link.kind, kind::PUB | kind::XPUB);
                 self.phase = Phase::Identity;
@@ -497,18 +529,23 @@ impl Engine {
                 if revision == 0 {
                     self.decoder.use_v1();
                 }
-                let routing_id = self.link.routing_id.clone();
+                let routing_id = self.link.security.routing_id.clone();
                 self.frame(false, false, &routing_id);
                 self.phase = Phase::Identity;
             }
             PeerGreeting::V3 { minor, mechanism } => {
                 self.wire = Wire::V3 { minor };
-                let ours = Null::new(self.mechanism_config());
-                if mechanism != ours.name() {
+                if mechanism != mechanism_name(self.link.mechanism) {
                     self.refuse(Failure::Protocol(protocol_error::ZMTP_MECHANISM_MISMATCH));
                     return false;
                 }
-                self.mechanism = Some(Box::new(ours));
+                match self.new_mechanism() {
+                    Ok(ours) => self.mechanism = Some(ours),
+                    Err(failure) => {
+                        self.refuse(failure);
+                        return false;
+                    }
+                }
                 self.phase = Phase::Handshake;
                 self.pump_mechanism();
                 return !self.closed;
@@ -517,15 +554,93 @@ impl Engine {
         true
     }
 
-    fn mechanism_config(&self) -> mechanism::Config {
-        mechanism::Config {
-            socket_type: socket_type::name(self.link.kind).unwrap_or("PAIR"),
-            routing_id: self.link.routing_id.clone(),
-            send_identity: matches!(self.link.kind, kind::REQ | kind::DEALER | kind::ROUTER),
-            metadata: self.link.metadata.clone(),
-            peer_address: self.stream.peer_address(),
-            ..mechanism::Config::default()
+    /// Our side of the security handshake, for this connection.
+    fn new_mechanism(&self) -> Result<Box<dyn Mechanism>, Failure> {
+        let mut config = (*self.link.security).clone();
+        config.peer_address = self.stream.peer_address();
+        config.zap_available = self.link.ctx.upgrade().is_some_and(|c| c.zap_bound());
+        match self.link.mechanism {
+            Kind::Null => Ok(Box::new(Null::new(config))),
+            Kind::Plain => Ok(plain::new(config)),
+            Kind::Curve => curve::new(config),
+            // Never offered in our greeting: the names cannot match.
+            Kind::Gssapi => Err(Failure::Protocol(protocol_error::ZMTP_MECHANISM_MISMATCH)),
         }
+    }
+
+    /// Sends the mechanism's ZAP request, if it has one, to the handler.
+    fn send_zap_request(&mut self) {
+        let Some(frames) = self.mechanism.as_mut().and_then(|m| m.zap_request()) else {
+            return;
+        };
+        let pipe = self.link.ctx.upgrade().and_then(|c| c.zap_connect());
+        let Some(mut pipe) = pipe else {
+            // The handler went away since the handshake started.
+            self.refuse(Failure::NoDetail(libc::EFAULT));
+            return;
+        };
+        pipe.attach(&self.io, b"");
+        let last = frames.len().saturating_sub(1);
+        for (i, frame) in frames.iter().enumerate() {
+            let Ok(mut part) = Msg::from_slice(frame) else {
+                self.refuse(Failure::NoDetail(libc::ENOMEM));
+                return;
+            };
+            part.set_more(i < last);
+            pipe.write(part);
+        }
+        self.new_pipe_tokens.push(pipe.token());
+        self.zap_token = Some(pipe.token());
+        self.zap = Some(pipe);
+        // A pipe tells its reader of new messages only once the reader has
+        // found it empty: look now, so the reply wakes us.
+        self.read_zap_reply();
+    }
+
+    /// Reads the ZAP handler's reply once it is complete and hands it to
+    /// the mechanism.
+    fn read_zap_reply(&mut self) {
+        while let Some(pipe) = self.zap.as_mut() {
+            match pipe.read() {
+                PipeRead::Msg(part) => {
+                    let more = part.more();
+                    self.zap_reply.push(part.data().to_vec());
+                    if more {
+                        continue;
+                    }
+                    let reply = std::mem::take(&mut self.zap_reply);
+                    if let Some(pipe) = self.zap.take() {
+                        pipe.terminate();
+                    }
+                    let result = match self.mechanism.as_mut() {
+                        Some(mech) => mech.zap_reply(&reply),
+                        None => Ok(()),
+                    };
+                    match result {
+                        Ok(()) => self.pump_mechanism(),
+                        Err(failure) => self.handshake_failed(failure),
+                    }
+                    if !self.closed {
+                        self.deliver();
+                    }
+                }
+                PipeRead::Empty => return,
+                // The handler closed before answering.
+                PipeRead::Gone => {
+                    self.zap = None;
+                    self.refuse(Failure::NoDetail(libc::EPIPE));
+                }
+            }
+        }
+    }
+
+    /// A failed handshake step: the ERROR the mechanism owes the peer goes
+    /// out before the connection closes.
+    fn handshake_failed(&mut self, failure: Failure) {
+        while let Some(Ok(Some(body))) = self.mechanism.as_mut().map(|m| m.next_command()) {
+            self.command(&body);
+        }
+        self.refuse(failure);
     }
 
     /// Sends the commands the mechanism has ready; completes the handshake
@@ -539,10 +654,14 @@ impl Engine {
                 Ok(Some(body)) => self.command(&body),
                 Ok(None) => break,
                 Err(failure) => {
-                    self.refuse(failure);
+                    self.handshake_failed(failure);
                     return;
                 }
             }
+        }
+        self.send_zap_request();
+        if self.closed {
+            return;
         }
         let status = self.mechanism.as_ref().map(|m| m.status());
         if self.phase == Phase::Handshake && status == Some(Status::Ready) {
@@ -591,8 +710,34 @@ impl Engine {
         self.out.extend_from_slice(body);
     }
 
+    /// Sends a command: as it is during the handshake, through the
+    /// mechanism (CURVE boxes it) after.
     fn command(&mut self, body: &[u8]) {
-        self.frame(false, true, body);
+        if !self.is_ready() {
+            self.frame(false, true, body);
+            return;
+        }
+        if let Ok(mut msg) = Msg::from_slice(body) {
+            msg.set_flags(flags::COMMAND);
+            self.send(msg);
+        }
+    }
+
+    /// Frames one message part (or command) once messages flow.
+    fn send(&mut self, msg: Msg) {
+        let encoded = match self.mechanism.as_mut() {
+            Some(mech) => mech.encode(msg),
+            None => Ok(msg),
+        };
+        let msg = match encoded {
+            Ok(msg) => msg,
+            Err(failure) => {
+                self.refuse(failure);
+                return;
+            }
+        };
+        let command = msg.flags() & flags::COMMAND != 0;
+        self.frame(msg.more(), command, msg.data());
     }
 
     /// A STREAM connection is ready as soon as it exists; its application
@@ -603,9 +748,7 @@ impl Engine {
         self.metadata = Some(Arc::new(metadata));
         self.become_ready(&[]);
         if self.link.raw_notify {
-            let mut hello = Msg::new();
-            hello.set_metadata(self.metadata.clone());
-            self.inbound.push_back(hello);
+            self.decoded.push_back(Msg::new());
             self.deliver();
         }
     }
@@ -617,7 +760,7 @@ impl Engine {
         self.handshake_deadline = None;
         if self.subscription_required {
             if let Ok(all) = Msg::from_slice(&[1]) {
-                self.inbound.push_front(all);
+                self.decoded.push_back(all);
             }
         }
         match self.role {
@@ -642,7 +785,7 @@ impl Engine {
                     self.pipe_attached = true;
                 }
                 engine_end.attach(&self.io, identity);
-                self.new_pipe_token = Some(engine_end.token());
+                self.new_pipe_tokens.push(engine_end.token());
                 self.pipe = Some(engine_end);
                 self.link
                     .mailbox
@@ -652,66 +795,76 @@ impl Engine {
     }
 
     /// Hands decoded frames on: to the mechanism during the handshake, as
-    /// the identity of an old peer, and to the socket after, as far as its
-    /// pipe has room.
+    /// the identity of an old peer, and to the socket after (unwrapped by
+    /// the mechanism), as far as its pipe has room.
     fn deliver(&mut self) {
-        while let Some(frame) = self.inbound.front() {
+        loop {
+            if self.phase == Phase::Ready && !self.flush_decoded() {
+                self.read_blocked = true;
+                return;
+            }
+            if self.phase == Phase::Greeting || self.closed {
+                return;
+            }
+            let Some(frame) = self.inbound.pop_front() else {
+                break;
+            };
             match self.phase {
-                Phase::Greeting => return,
-                Phase::Identity => {
-                    let identity = self.inbound.pop_front().expect("front exists");
-                    self.become_ready(identity.data());
-                    continue;
-                }
+                Phase::Identity => self.become_ready(frame.data()),
                 Phase::Handshake => {
-                    let frame = self.inbound.pop_front().expect("front exists");
                     let result = match self.mechanism.as_mut() {
                         Some(mech) => mech.process_command(frame.data()),
                         None => Err(Failure::Silent),
                     };
                     match result {
                         Ok(()) => self.pump_mechanism(),
-                        Err(failure) => {
-                            // An ERROR the mechanism owes the peer goes out
-                            // before the connection closes.
-                            if let Some(mech) = self.mechanism.as_mut() {
-                                if let Ok(Some(body)) = mech.next_command() {
-                                    self.command(&body);
-                                }
-                            }
-                            self.refuse(failure);
-                        }
+                        Err(failure) => self.handshake_failed(failure),
                     }
-                    if self.closed {
-                        return;
-                    }
-                    continue;
                 }
-                Phase::Ready => {}
-            }
-            if frame.flags() & flags::COMMAND != 0 {
-                let frame = self.inbound.pop_front().expect("front exists");
-                self.on_command(frame.data());
-                continue;
-            }
-            let Some(pipe) = self.pipe.as_mut() else {
-                return;
-            };
-            if !self.more_in && !pipe.check_write() {
-                self.read_blocked = true;
-                return;
-            }
-            let mut msg = self.inbound.pop_front().expect("front exists");
-            self.more_in = msg.more();
-            msg.set_metadata(self.metadata.clone());
-            if !pipe.write(msg) {
-                self.socket_gone = true;
+                _ => {
+                    let decoded = match self.mechanism.as_mut() {
+                        Some(mech) => mech.decode(frame),
+                        None => Ok(frame),
+                    };
+                    let msg = match decoded {
+                        Ok(msg) => msg,
+                        Err(failure) => {
+                            self.refuse(failure);
+                            return;
+                        }
+                    };
+                    if msg.flags() & flags::COMMAND != 0 {
+                        self.on_command(msg.data());
+                    } else {
+                        self.decoded.push_back(msg);
+                    }
+                }
             }
         }
         self.read_blocked = false;
         if self.decode_failed && !self.closed {
             self.refuse(Failure::Silent);
         }
+    }
+
+    /// Writes waiting messages to the pipe while it has room; false when
+    /// it is full.
+    fn flush_decoded(&mut self) -> bool {
+        let Some(pipe) = self.pipe.as_mut() else {
+            return true;
+        };
+        while let Some(mut msg) = self.decoded.pop_front() {
+            if !self.more_in && !pipe.check_write() {
+                self.decoded.push_front(msg);
+                return false;
+            }
+            self.more_in = msg.more();
+            msg.set_metadata(self.metadata.clone());
+            if !pipe.write(msg) {
+                self.socket_gone = true;
+            }
+        }
+        true
     }
 
     /// Commands once messages flow; what libzmq ignores is ignored.
@@ -737,15 +890,28 @@ impl Engine {
                 body.push((name == b"SUBSCRIBE") as u8);
                 body.extend_from_slice(data);
                 if let Ok(msg) = Msg::from_slice(&body) {
-                    self.inbound.push_front(msg);
+                    self.decoded.push_back(msg);
                 }
             }
             _ => {}
         }
     }
 
+    /// A command about one of our pipes: activity (or the end) of the ZAP
+    /// handler's, or of the socket's.
+    pub fn pipe_command(&mut self, token: u64, term: bool, buf: &mut [u8]) {
+        if self.zap_token == Some(token) {
+            self.read_zap_reply();
+            self.on_writable();
+        } else if term {
+            self.socket_closed();
+        } else {
+            self.pipe_activated(buf);
+        }
+    }
+
     /// The socket wrote messages (or drained its inbound side).
-    pub fn pipe_activated(&mut self, buf: &mut [u8]) {
+    fn pipe_activated(&mut self, buf: &mut [u8]) {
         if self.read_blocked {
             self.deliver();
             if !self.read_blocked {
@@ -756,7 +922,7 @@ impl Engine {
     }
 
     /// The socket closed: send what it left in the pipe, then close.
-    pub fn socket_closed(&mut self) {
+    fn socket_closed(&mut self) {
         self.socket_gone = true;
         self.on_writable();
     }
@@ -834,7 +1000,7 @@ impl Engine {
                         self.command(&cmd);
                         continue;
                     }
-                    self.frame(msg.more(), false, msg.data());
+                    self.send(msg);
                 }
                 PipeRead::Empty => break,
                 PipeRead::Gone => {
@@ -844,5 +1010,15 @@ impl Engine {
             }
         }
         any
+    }
+}
+
+/// The mechanism's name in our greeting.
+fn mechanism_name(kind: Kind) -> &'static [u8] {
+    match kind {
+        Kind::Null => b"NULL",
+        Kind::Plain => b"PLAIN",
+        Kind::Curve => b"CURVE",
+        Kind::Gssapi => b"GSSAPI",
     }
 }

@@ -14,15 +14,18 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicI32;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::command::{Command, Mailbox, MailboxSender};
+use crate::ctx::Ctx;
 use crate::errno::{Errno, Result};
 use crate::pipe::PipeEnd;
 use crate::socket::monitor::{self, MonitorSlot};
+use crate::socket::options::Mechanism;
 use crate::transport::{self, Stream};
+use crate::zmtp::mechanism;
 use engine::{Engine, Role};
 
 /// What an engine needs to know of its socket.
@@ -30,7 +33,12 @@ use engine::{Engine, Role};
 pub struct SocketLink {
     pub mailbox: MailboxSender,
     pub kind: i32,
-    pub routing_id: Vec<u8>,
+    /// The security mechanism, and what every mechanism needs from the
+    /// socket (types, routing id, metadata, ZAP and credential options).
+    pub mechanism: Mechanism,
+    pub security: Arc<mechanism::Config>,
+    /// For ZAP: the handler is an inproc socket of the context.
+    pub ctx: Weak<Ctx>,
     pub sndhwm: i32,
     pub rcvhwm: i32,
     pub maxmsgsize: i64,
@@ -43,7 +51,6 @@ pub struct SocketLink {
     pub heartbeat_ivl: i32,
     pub heartbeat_timeout: i32,
     pub heartbeat_ttl: u16,
-    pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
     /// IMMEDIATE: messages queue only for completed connections.
     pub immediate: bool,
     /// STREAM (or ROUTER_RAW): bytes as they come, no ZMTP.
@@ -261,11 +268,7 @@ impl Reactor {
                 if let Some(&slot) = self.by_pipe.get(&token) {
                     match &mut self.entities[slot] {
                         Some(Entity::Engine(engine)) => {
-                            if term {
-                                engine.socket_closed();
-                            } else {
-                                engine.pipe_activated(&mut self.read_buf);
-                            }
+                            engine.pipe_command(token, term, &mut self.read_buf);
                             self.after_engine_work(slot);
                         }
                         Some(Entity::Waiting(..)) if term => {
@@ -496,7 +499,7 @@ impl Reactor {
             self.close_engine_or_drop(slot);
         } else {
             if let Some(Entity::Engine(e)) = &mut self.entities[slot] {
-                if let Some(token) = e.take_new_pipe_token() {
+                for token in e.take_new_pipe_tokens() {
                     self.by_pipe.insert(token, slot);
                 }
             }

@@ -23,6 +23,7 @@ use crate::pattern::{self, Pattern};
 use crate::pipe::{self, combined_hwm, PipeEnd, PipeId, Pipes};
 use crate::signal::Wait;
 use crate::transport::{self, BindAddress};
+use crate::zmtp::{mechanism, socket_type};
 use endpoint::{Endpoint, Transport};
 use monitor::MonitorSlot;
 use options::{Options, SetEffect};
@@ -462,10 +463,33 @@ impl Socket {
 
     /// What the I/O thread's engines need of this socket.
     fn link(&self) -> io::SocketLink {
+        use crate::pattern::kind::{DEALER, REQ, ROUTER};
+        let o = &self.options;
+        let security = mechanism::Config {
+            socket_type: socket_type::name(self.kind).unwrap_or("PAIR"),
+            routing_id: o.routing_id.clone(),
+            send_identity: matches!(self.kind, REQ | DEALER | ROUTER),
+            metadata: o
+                .metadata
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone()))
+                .collect(),
+            zap_domain: o.zap_domain.clone(),
+            zap_enforce_domain: o.zap_enforce_domain,
+            as_server: o.as_server,
+            plain_username: o.plain_username.clone(),
+            plain_password: o.plain_password.clone(),
+            curve_public_key: o.curve_publickey,
+            curve_secret_key: o.curve_secretkey,
+            curve_server_key: o.curve_serverkey,
+            ..mechanism::Config::default()
+        };
         io::SocketLink {
             mailbox: self.mailbox.sender(),
             kind: self.kind,
-            routing_id: self.options.routing_id.clone(),
+            mechanism: o.mechanism,
+            security: Arc::new(security),
+            ctx: Arc::downgrade(&self.ctx),
             sndhwm: self.options.sndhwm,
             rcvhwm: self.options.rcvhwm,
             maxmsgsize: self.options.maxmsgsize,
@@ -475,12 +499,6 @@ impl Socket {
             heartbeat_ivl: self.options.heartbeat_ivl,
             heartbeat_timeout: self.options.heartbeat_timeout,
             heartbeat_ttl: self.options.heartbeat_ttl,
-            metadata: self
-                .options
-                .metadata
-                .iter()
-                .map(|(n, v)| (n.clone(), v.clone()))
-                .collect(),
             immediate: self.options.immediate,
             raw: self.options.raw_socket,
             raw_notify: self.options.stream_notify,

@@ -6,10 +6,10 @@
 
 const CAPABILITIES: &[(&str, bool)] = &[
     ("ipc", true),
-    ("pgm", false),    // needs OpenPGM; not planned
-    ("tipc", false),   // not planned
-    ("norm", false),   // not planned
-    ("curve", false),  // CURVE mechanism: the security issue
+    ("pgm", false),  // needs OpenPGM; not planned
+    ("tipc", false), // not planned
+    ("norm", false), // not planned
+    ("curve", true),
     ("gssapi", false), // not planned
     ("vmci", false),   // not planned
     ("draft", false),  // draft socket types and poller
@@ -28,8 +28,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ipc_is_built() {
-        assert!(has(b"ipc"));
+    fn ipc_and_curve_are_built() {
+        assert!(has(b"ipc") && has(b"curve"));
     }
 
     #[test]
