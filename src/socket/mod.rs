@@ -480,7 +480,7 @@ impl Socket {
             plain_username: o.plain_username.clone(),
             plain_password: o.plain_password.clone(),
             curve_public_key: o.curve_publickey,
-            curve_secret_key: o.curve_secretkey,
+            curve_secret_key: o.curve_secretkey.clone(),
             curve_server_key: o.curve_serverkey,
             ..mechanism::Config::default()
         };

@@ -22,6 +22,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::errno::{Errno, Result};
 use crate::util::z85;
+use zeroize::Zeroizing;
 
 pub use crate::pattern::kind::*;
 
@@ -245,9 +246,10 @@ pub struct Options {
     pub as_server: bool,
     /// Bytes as given (may hold any byte, NUL included).
     pub plain_username: Vec<u8>,
-    pub plain_password: Vec<u8>,
+    /// Secrets are wiped when the options are dropped.
+    pub plain_password: Zeroizing<Vec<u8>>,
     pub curve_publickey: [u8; KEY_SIZE],
-    pub curve_secretkey: [u8; KEY_SIZE],
+    pub curve_secretkey: Zeroizing<[u8; KEY_SIZE]>,
     pub curve_serverkey: [u8; KEY_SIZE],
     pub zap_domain: Vec<u8>,
     pub zap_enforce_domain: bool,
@@ -472,9 +474,9 @@ impl Options {
             mechanism: Mechanism::Null,
             as_server: false,
             plain_username: Vec::new(),
-            plain_password: Vec::new(),
+            plain_password: Zeroizing::new(Vec::new()),
             curve_publickey: [0; KEY_SIZE],
-            curve_secretkey: [0; KEY_SIZE],
+            curve_secretkey: Zeroizing::new([0; KEY_SIZE]),
             curve_serverkey: [0; KEY_SIZE],
             zap_domain: Vec::new(),
             zap_enforce_domain: false,
@@ -687,7 +689,7 @@ impl Options {
                     if option == PLAIN_USERNAME {
                         self.plain_username = credential;
                     } else {
-                        self.plain_password = credential;
+                        self.plain_password = credential.into();
                     }
                     self.as_server = false;
                     self.mechanism = Mechanism::Plain;
@@ -1513,10 +1515,10 @@ mod tests {
         let mut with_nul = other_text.clone().into_bytes();
         with_nul.push(0);
         assert_eq!(o.set(CURVE_SECRETKEY, other_text.as_bytes()), STORED);
-        assert_eq!(o.curve_secretkey, other);
-        o.curve_secretkey = [0; 32];
+        assert_eq!(*o.curve_secretkey, other);
+        o.curve_secretkey = [0; 32].into();
         assert_eq!(o.set(CURVE_SECRETKEY, &with_nul), STORED);
-        assert_eq!(o.curve_secretkey, other);
+        assert_eq!(*o.curve_secretkey, other);
 
         let mut no_nul = with_nul.clone();
         no_nul[40] = b'x';

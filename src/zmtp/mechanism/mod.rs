@@ -29,6 +29,7 @@ pub mod zap;
 mod testing;
 
 use crate::msg::Msg;
+use zeroize::Zeroizing;
 
 /// ZMQ_PROTOCOL_ERROR_* values: the value of a HANDSHAKE_FAILED_PROTOCOL
 /// monitor event.
@@ -103,13 +104,14 @@ pub struct Config {
     /// ZMQ_PLAIN_SERVER / ZMQ_CURVE_SERVER.
     pub as_server: bool,
     pub plain_username: Vec<u8>,
-    pub plain_password: Vec<u8>,
+    /// Secrets are wiped wherever a copy is dropped.
+    pub plain_password: Zeroizing<Vec<u8>>,
     /// A CURVE client's C, sent in INITIATE as configured (libzmq does not
     /// derive it from the secret; a mismatch fails at the server). A
     /// server derives its S from its secret key instead.
     pub curve_public_key: [u8; 32],
     /// Wiped from the mechanism's copy once turned into a key.
-    pub curve_secret_key: [u8; 32],
+    pub curve_secret_key: Zeroizing<[u8; 32]>,
     pub curve_server_key: [u8; 32],
 }
 

@@ -321,7 +321,7 @@ mod tests {
             send_identity: true,
             metadata: vec![(b"X-Foo".to_vec(), b"bar".to_vec())],
             plain_username: b"admin".to_vec(),
-            plain_password: b"secret".to_vec(),
+            plain_password: b"secret".to_vec().into(),
             ..Config::default()
         }
     }

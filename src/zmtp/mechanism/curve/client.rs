@@ -45,7 +45,7 @@ fn crypto() -> Failure {
 
 impl CurveClient {
     pub fn new(mut config: Config) -> Result<CurveClient, Failure> {
-        let secret = StaticSecret::from(config.curve_secret_key);
+        let secret = StaticSecret::from(*config.curve_secret_key);
         // Only the wiped-on-drop copy is kept.
         config.curve_secret_key.zeroize();
         Ok(CurveClient {

@@ -53,7 +53,7 @@ fn crypto() -> Failure {
 
 impl CurveServer {
     pub fn new(mut config: Config) -> Result<CurveServer, Failure> {
-        let long = KeyPair::from_secret(config.curve_secret_key);
+        let long = KeyPair::from_secret(*config.curve_secret_key);
         // Only the wiped-on-drop copy is kept.
         config.curve_secret_key.zeroize();
         Ok(CurveServer {

@@ -28,7 +28,7 @@ fn client_config() -> Config {
         send_identity: true,
         metadata: vec![(b"X-Foo".to_vec(), b"bar".to_vec())],
         curve_public_key: client_keys().public,
-        curve_secret_key: CLIENT_SECRET,
+        curve_secret_key: CLIENT_SECRET.into(),
         curve_server_key: server_keys().public,
         ..Config::default()
     }
@@ -44,7 +44,7 @@ fn server_config(zap_available: bool) -> Config {
         peer_address: "10.0.0.1".to_string(),
         as_server: true,
         curve_public_key: server_keys().public,
-        curve_secret_key: SERVER_SECRET,
+        curve_secret_key: SERVER_SECRET.into(),
         ..Config::default()
     }
 }
