@@ -387,10 +387,15 @@ impl Engine {
     }
 
     /// The connection broke (or timed out) with `errno`. As libzmq, that
-    /// is a failed handshake unless a ZMTP 3.x handshake had completed.
+    /// is a failed handshake unless a mechanism is past handshaking (or
+    /// done with it: a ZAP refusal was already reported); ZMTP 1.0/2.0 and
+    /// STREAM connections have no mechanism, so for them it always is.
     fn fail(&mut self, errno: i32) {
-        let handshaken = self.is_ready() && matches!(self.wire, Wire::V3 { .. });
-        if !handshaken && !self.closing {
+        let handshaking = self
+            .mechanism
+            .as_ref()
+            .map_or(true, |m| m.status() == Status::Handshaking);
+        if handshaking && !self.closing {
             self.link.monitor.emit(
                 monitor::HANDSHAKE_FAILED_NO_DETAIL,
                 errno as u32,
@@ -618,6 +623,7 @@ impl Engine {
                     };
                     match result {
                         Ok(()) => self.pump_mechanism(),
+                        Err(Failure::Auth(code)) => self.deny(code),
                         Err(failure) => self.handshake_failed(failure),
                     }
                     if !self.closed {
@@ -631,6 +637,19 @@ impl Engine {
                     self.refuse(Failure::NoDetail(libc::EPIPE));
                 }
             }
+        }
+    }
+
+    /// ZAP refused the peer: reported, and the ERROR the mechanism owes it
+    /// (none for 300) goes out. As libzmq, the connection is then left for
+    /// the peer to close (or HANDSHAKE_IVL to end); a connecting socket
+    /// tries again after that.
+    fn deny(&mut self, code: u32) {
+        self.link
+            .monitor
+            .emit(monitor::HANDSHAKE_FAILED_AUTH, code, &self.endpoint);
+        while let Some(Ok(Some(body))) = self.mechanism.as_mut().map(|m| m.next_command()) {
+            self.command(&body);
         }
     }
 

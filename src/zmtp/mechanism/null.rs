@@ -85,6 +85,11 @@ impl Mechanism for Null {
     }
 
     fn process_command(&mut self, body: &[u8]) -> Result<(), Failure> {
+        // After a ZAP refusal, the peer's next command ends the connection
+        // (libzmq: a protocol error with no event of its own).
+        if self.failed {
+            return Err(Failure::Silent);
+        }
         // Anything after READY, or that is not READY or ERROR, breaks the
         // handshake (libzmq looks only at the body, not the COMMAND flag).
         let parsed = command::split(body).filter(|_| !self.ready_received);

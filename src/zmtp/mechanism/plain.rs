@@ -15,6 +15,20 @@ const WELCOME: &[u8] = b"\x07WELCOME";
 const INITIATE: &[u8] = b"\x08INITIATE";
 const READY: &[u8] = b"\x05READY";
 const ERROR: &[u8] = b"\x05ERROR";
+/// libzmq's PLAIN writes its ERROR name as the C literal "\x05ERROR",
+/// whose hex escape swallows the E: the bytes are "^RROR" (0x5E, no
+/// length byte). Its PLAIN peers send and expect exactly that, so our
+/// server sends it too; our client takes both forms.
+const LIBZMQ_ERROR: &[u8] = b"^RROR";
+
+/// The ERROR a PLAIN server sends, in libzmq's form (see LIBZMQ_ERROR).
+fn libzmq_error(status: u32) -> Vec<u8> {
+    let reason = status.to_string();
+    let mut body = LIBZMQ_ERROR.to_vec();
+    body.push(reason.len() as u8);
+    body.extend_from_slice(reason.as_bytes());
+    body
+}
 
 fn protocol(code: u32) -> Failure {
     Failure::Protocol(code)
@@ -86,6 +100,8 @@ impl PlainClient {
             Ok(Ready)
         } else if body.starts_with(ERROR) && matches!(self.state, WaitWelcome | WaitReady) {
             Err(zap::peer_error(body))
+        } else if body.starts_with(LIBZMQ_ERROR) && matches!(self.state, WaitWelcome | WaitReady) {
+            Err(zap::error_reason(&body[LIBZMQ_ERROR.len()..]))
         } else {
             Err(protocol(protocol_error::ZMTP_UNEXPECTED_COMMAND))
         }
@@ -280,8 +296,8 @@ impl Mechanism for PlainServer {
                 Ok(())
             }
             Err(denial) => {
-                if let Some(error) = denial.error_command {
-                    self.state = ServerState::SendError(error);
+                if denial.error_command.is_some() {
+                    self.state = ServerState::SendError(libzmq_error(reply.status));
                 }
                 Err(denial.failure)
             }
@@ -420,7 +436,7 @@ mod tests {
             let run = handshake(&mut client, &mut server, Some(&handler));
             assert_eq!(run.server, End::Failed(Failure::Auth(n)));
             assert_eq!(run.client, End::Failed(Failure::Auth(n)));
-            let mut error = b"\x05ERROR\x03".to_vec();
+            let mut error = b"^RROR\x03".to_vec();
             error.extend_from_slice(code);
             assert_eq!(run.sent_by_client(false), [error.as_slice()]);
             assert_eq!(client.status(), Status::Error);
@@ -564,6 +580,11 @@ mod tests {
             Err(protocol(protocol_error::ZMTP_UNEXPECTED_COMMAND))
         );
         assert_eq!(at_welcome(b"\x05ERROR\x03400"), Err(Failure::Auth(400)));
+        assert_eq!(at_welcome(b"^RROR\x03400"), Err(Failure::Auth(400)));
+        assert_eq!(
+            at_welcome(b"^RROR"),
+            Err(protocol(protocol_error::ZMTP_MALFORMED_COMMAND_ERROR))
+        );
         assert_eq!(at_welcome(b"\x05ERROR\x04nope"), Err(Failure::Silent));
         assert_eq!(
             at_welcome(b"\x05ERROR"),

@@ -139,10 +139,15 @@ impl Reply {
 /// with `\x05ERROR`): always a failure, HANDSHAKE_FAILED_AUTH when its
 /// reason is a ZAP refusal code.
 pub fn peer_error(body: &[u8]) -> Failure {
+    match command::split(body) {
+        Some((_, data)) => error_reason(data),
+        None => Failure::Protocol(protocol_error::ZMTP_MALFORMED_COMMAND_ERROR),
+    }
+}
+
+/// What an ERROR command's data (reason length and reason) means.
+pub fn error_reason(data: &[u8]) -> Failure {
     let malformed = Failure::Protocol(protocol_error::ZMTP_MALFORMED_COMMAND_ERROR);
-    let Some((_, data)) = command::split(body) else {
-        return malformed;
-    };
     // Bytes after the reason are tolerated, as libzmq does.
     match command::parse_error(data) {
         Some(b"300") => Failure::Auth(300),
