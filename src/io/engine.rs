@@ -248,6 +248,11 @@ impl Engine {
         self.closed
     }
 
+    /// Whether the handshake completed (RECONNECT_STOP asks).
+    pub fn handshake_done(&self) -> bool {
+        self.ready
+    }
+
     pub fn pipe_token(&self) -> Option<u64> {
         self.pipe.as_ref().map(PipeEnd::token)
     }
