@@ -124,7 +124,7 @@ impl IoThread {
 }
 
 enum Entity {
-    Listener(Listen),
+    Listener(Box<Listen>),
     Engine(Box<Engine>),
     /// A connect endpoint between connections: waiting, resolving or
     /// connecting.
@@ -251,7 +251,7 @@ impl Reactor {
         match cmd {
             Command::Listen(listen) => {
                 let id = listen.id;
-                let slot = self.insert(Entity::Listener(*listen));
+                let slot = self.insert(Entity::Listener(listen));
                 self.by_listener.insert(id, slot);
                 self.register(slot);
             }

@@ -420,3 +420,142 @@ fn glibc_scope_number(scope: &[u8]) -> bool {
         None => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bind(text: &str, ipv6: bool) -> Result<String> {
+        resolve_bind(text, ipv6).map(|a| endpoint_text(&a))
+    }
+
+    #[test]
+    fn bind_addresses() {
+        assert_eq!(bind("*:*", false).unwrap(), "tcp://0.0.0.0:0");
+        assert_eq!(bind("*:0", true).unwrap(), "tcp://[::]:0");
+        assert_eq!(
+            bind("127.0.0.1:5555", false).unwrap(),
+            "tcp://127.0.0.1:5555"
+        );
+        assert_eq!(
+            bind("127.0.0.1:5555", true).unwrap(),
+            "tcp://[::ffff:127.0.0.1]:5555"
+        );
+        assert_eq!(bind("lo:7", false).unwrap(), "tcp://127.0.0.1:7");
+        assert_eq!(bind("lo:7", true).unwrap(), "tcp://[::1]:7");
+        assert_eq!(bind("[::1]:7", true).unwrap(), "tcp://[::1]:7");
+        assert_eq!(bind("::1:7", true).unwrap(), "tcp://[::1]:7");
+        // AF_INET takes a v4-mapped literal as IPv4 (glibc).
+        assert_eq!(
+            bind("[::ffff:127.0.0.1]:7", false).unwrap(),
+            "tcp://127.0.0.1:7"
+        );
+        // atoi, then 16 bits.
+        assert_eq!(bind("lo:99999", false).unwrap(), "tcp://127.0.0.1:34463");
+        assert_eq!(bind("lo:12x", false).unwrap(), "tcp://127.0.0.1:12");
+        for (text, ipv6, err) in [
+            ("localhost:5", false, libc::ENODEV),
+            ("no-such-if0:5", false, libc::ENODEV),
+            ("::1:5", false, libc::ENODEV),
+            ("[::]:5", false, libc::ENODEV),
+            ("lo:abc", false, libc::EINVAL),
+            ("lo:", false, libc::EINVAL),
+            ("lo", false, libc::EINVAL),
+            ("[fe80::1%]:5", true, libc::EINVAL),
+            ("[fe80::1%no-such-if0]:5", true, libc::EINVAL),
+            ("[fe80::1%0]:5", true, libc::EINVAL),
+        ] {
+            assert_eq!(resolve_bind(text, ipv6).unwrap_err(), Errno(err), "{text}");
+        }
+    }
+
+    #[test]
+    fn zones() {
+        let lo = sys::interface_index("lo").unwrap();
+        let a = resolve_bind("[fe80::1%lo]:5", true).unwrap();
+        assert!(matches!(a, SocketAddr::V6(v6) if v6.scope_id() == lo));
+        assert_eq!(endpoint_text(&a), "tcp://[fe80::1%lo]:5");
+        let b = resolve_bind("[fe80::1%77]:5", true).unwrap();
+        assert!(matches!(b, SocketAddr::V6(v6) if v6.scope_id() == 77));
+        // A scope on an address that is not link-local prints as a number.
+        let c = resolve_bind("[fd00::2%lo]:5", true).unwrap();
+        assert_eq!(endpoint_text(&c), format!("tcp://[fd00::2%{lo}]:5"));
+    }
+
+    #[test]
+    fn text_as_glibc_writes_it() {
+        let v6 = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(host_text(&v6("::1.2.3.4"), 0), "::1.2.3.4");
+        assert_eq!(host_text(&v6("::ffff:1.2.3.4"), 0), "::ffff:1.2.3.4");
+        assert_eq!(host_text(&v6("::1"), 0), "::1");
+        assert_eq!(host_text(&v6("::"), 0), "::");
+        assert_eq!(host_text(&v6("::0.0.0.2"), 0), "::2");
+        assert_eq!(host_text(&v6("1:0:0:2::"), 0), "1:0:0:2::");
+        assert_eq!(host_text(&v6("10.0.0.1"), 0), "10.0.0.1");
+    }
+
+    #[test]
+    fn connect_syntax() {
+        for ok in [
+            "host:5",
+            ":5555",
+            "host:0",
+            "host:5x",
+            "[::1%lo]:5",
+            "a;b:5",
+            "a;:5",
+            "h_o:5",
+            "127.0.0.1:4444;127.0.0.1:5555",
+        ] {
+            assert_eq!(check_connect(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "host:", "host", "host:x", "ho st:5", ";b:5", "*:5", "h:*", "-h:5", "",
+        ] {
+            assert_eq!(check_connect(bad), Err(Errno::EINVAL), "{bad}");
+        }
+    }
+
+    #[test]
+    fn connect_targets() {
+        let t = resolve_connect("localhost:80", false).unwrap();
+        assert_eq!(t.host, TcpHost::Name("localhost".into()));
+        assert_eq!((t.port, t.source), (80, None));
+        let t = resolve_connect("127.0.0.1:0;10.0.0.1:5555", false).unwrap();
+        assert_eq!(t.source, Some("127.0.0.1:0".parse().unwrap()));
+        assert_eq!(t.host, TcpHost::Ip("10.0.0.1".parse().unwrap()));
+        let t = resolve_connect("lo:4444;[::1]:5", true).unwrap();
+        assert_eq!(t.source, Some("[::1]:4444".parse().unwrap()));
+        // A source needs a port, and is never a DNS name (libzmq).
+        assert!(resolve_connect("127.0.0.1;10.0.0.1:5555", false).is_err());
+        assert!(resolve_connect("localhost:0;10.0.0.1:5555", false).is_err());
+        assert!(resolve_connect("host:*", false).is_err());
+        assert!(resolve_connect("[::1]:5", false).unwrap().host == TcpHost::Name("::1".into()));
+    }
+
+    #[test]
+    fn address_families() {
+        let t = resolve_connect("example:7", false).unwrap();
+        let ips: Vec<IpAddr> = vec!["::1".parse().unwrap(), "127.0.0.1".parse().unwrap()];
+        let v4_only: Vec<String> = t
+            .addresses(&ips, false)
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(v4_only, ["127.0.0.1:7"]);
+        let both: Vec<String> = t
+            .addresses(&ips, true)
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(both, ["[::1]:7", "[::ffff:127.0.0.1]:7"]);
+        let zoned = resolve_connect("[fe80::1%lo]:7", true).unwrap();
+        let TcpHost::Ip(ip) = zoned.host else {
+            panic!("numeric")
+        };
+        let addr = zoned.addresses(&[ip], true)[0];
+        assert!(
+            matches!(addr, SocketAddr::V6(v6) if v6.scope_id() == zoned.zone && v6.scope_id() != 0)
+        );
+    }
+}

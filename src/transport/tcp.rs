@@ -214,7 +214,7 @@ mod tests {
     }
 
     #[test]
-    fn backlog_and_source_address() {
+    fn the_source_address_is_bound() {
         let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let o = TcpOptions::default();
         let listener = listen(&any, &o).unwrap();
