@@ -880,6 +880,23 @@ static void test_ipc_peer_address(void)
     unlink(endpoint + 6);
 }
 
+static void test_ipc_abstract(void)
+{
+    void *server = sock(ctx, ZMQ_PULL), *client = sock(ctx, ZMQ_PUSH);
+    char endpoint[64], last[256];
+    snprintf(endpoint, sizeof endpoint, "ipc://@ferrozmq-test-%d", (int) getpid());
+    CHECK_OK(zmq_bind(server, endpoint));
+    last_endpoint(server, last, sizeof last);
+    CHECK(strcmp(last, endpoint) == 0);
+    CHECK_OK(zmq_connect(client, endpoint));
+    CHECK(send_str(client, "abstract", 0) == 8);
+    CHECK(recv_is(server, "abstract", 0));
+    CHECK(!exists(endpoint + 6));
+    CHECK_ERR(zmq_bind(server, "ipc://@"), EINVAL);
+    close_quietly(client);
+    close_quietly(server);
+}
+
 static void test_accept_failed(void)
 {
     void *server = sock(ctx, ZMQ_PULL), *mon = monitor(server, 2000);
@@ -907,6 +924,39 @@ static void test_accept_failed(void)
     CHECK(await_event(mon, ZMQ_EVENT_ACCEPTED, NULL, 0) >= 0);
     close(client);
     close_monitored(server, mon);
+}
+
+/* RECONNECT_IVL 0 or -1: a failed first attempt leaves the endpoint idle
+   (its pipe kept); a connection that ends takes the endpoint with it. */
+static void test_no_reconnect(void)
+{
+    int ivl;
+    for (ivl = -1; ivl <= 0; ivl++) {
+        void *server = sock(ctx, ZMQ_PULL), *client = sock(ctx, ZMQ_PUSH), *mon;
+        char endpoint[256];
+        int seen;
+        set_int(client, ZMQ_RECONNECT_IVL, ivl);
+        mon = monitor(client, 2000);
+        snprintf(endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", free_port());
+        CHECK_OK(zmq_connect(client, endpoint));
+        seen = events_within(mon, 200);
+        CHECK(seen & ZMQ_EVENT_CLOSED);
+        CHECK(!(seen & ZMQ_EVENT_CONNECT_RETRIED));
+        CHECK(zmq_send(client, "q", 1, ZMQ_DONTWAIT) == 1);
+        CHECK_OK(zmq_disconnect(client, endpoint));
+
+        CHECK_OK(zmq_bind(server, "tcp://127.0.0.1:*"));
+        last_endpoint(server, endpoint, sizeof endpoint);
+        CHECK_OK(zmq_connect(client, endpoint));
+        CHECK(send_str(client, "x", 0) == 1);
+        CHECK(recv_is(server, "x", 0));
+        close_quietly(server);
+        CHECK(await_event(mon, ZMQ_EVENT_DISCONNECTED, NULL, 0) >= 0);
+        CHECK(!(events_within(mon, 200) & ZMQ_EVENT_CONNECT_RETRIED));
+        CHECK_ERR(zmq_send(client, "y", 1, ZMQ_DONTWAIT), EAGAIN);
+        CHECK_ERR(zmq_disconnect(client, endpoint), ENOENT);
+        close_monitored(client, mon);
+    }
 }
 
 static void test_reconnect_stop_option(void)
@@ -1002,9 +1052,11 @@ int main(void)
     run(test_connect_timeout);
     run(test_reconnect_stop);
     run(test_reconnect_stop_option);
+    run(test_no_reconnect);
     run(test_ipc_wildcard);
     run(test_ipc_filters);
     run(test_ipc_peer_address);
+    run(test_ipc_abstract);
     run(test_accept_failed);
     FERROZMQ_ONLY
     {

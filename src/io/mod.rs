@@ -522,10 +522,10 @@ impl Reactor {
     }
 
     /// Schedules a connecter's next attempt: RECONNECT_IVL, doubling up to
-    /// RECONNECT_IVL_MAX when that is set. With RECONNECT_IVL 0 or -1 the
-    /// connecter stays, idle, as libzmq's does (its pipe keeps what the
-    /// socket queued). A connecter whose socket is gone, with nothing left
-    /// to deliver, is dropped.
+    /// RECONNECT_IVL_MAX when that is set. With RECONNECT_IVL 0 or -1 a
+    /// connecter that never connected stays, idle, as libzmq's does (its
+    /// pipe keeps what the socket queued). A connecter whose socket is
+    /// gone, with nothing left to deliver, is dropped.
     fn wait_to_reconnect(&mut self, slot: usize) {
         let Some(Entity::Connecter(c)) = &mut self.entities[slot] else {
             return;
@@ -606,8 +606,10 @@ impl Reactor {
         }
     }
 
-    /// Ends an engine. A connecting one's endpoint reconnects, unless its
-    /// handshake failed and RECONNECT_STOP says to stop then.
+    /// Ends an engine. A connecting one's endpoint reconnects, unless
+    /// RECONNECT_IVL is 0 or -1 or its handshake failed and RECONNECT_STOP
+    /// says to stop then: libzmq's session then ends the endpoint (its
+    /// pipe goes; zmq_disconnect finds nothing).
     fn close_engine_or_drop(&mut self, slot: usize) {
         if let Some(Entity::Engine(engine)) = self.remove(slot) {
             if let Some(token) = engine.pipe_token() {
@@ -615,8 +617,10 @@ impl Reactor {
             }
             let handshake_failed = !engine.handshake_done();
             if let Some(connect) = engine.into_reconnect() {
-                if handshake_failed
-                    && connect.link.reconnect_stop & RECONNECT_STOP_HANDSHAKE_FAILED != 0
+                let link = &connect.link;
+                if link.reconnect_ivl <= 0
+                    || handshake_failed
+                        && link.reconnect_stop & RECONNECT_STOP_HANDSHAKE_FAILED != 0
                 {
                     connect.pipe.terminate();
                 } else {
