@@ -35,8 +35,8 @@ use resolver::Resolver;
 pub use resolver::{system_lookup, Resolved};
 
 /// ZMQ_RECONNECT_STOP bits (libzmq 4.3.5 numbering; see `stop_reconnecting`).
-pub const RECONNECT_STOP_CONN_REFUSED: i32 = 1;
-pub const RECONNECT_STOP_HANDSHAKE_FAILED: i32 = 2;
+const RECONNECT_STOP_CONN_REFUSED: i32 = 1;
+const RECONNECT_STOP_HANDSHAKE_FAILED: i32 = 2;
 
 /// How long a listener out of descriptors waits before accepting again.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
