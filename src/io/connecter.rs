@@ -1,8 +1,10 @@
 //! A connecter: one connect endpoint between connections (libzmq's
 //! tcp_connecter and ipc_connecter). Each attempt resolves the address
 //! (names through the resolver, off this thread), then tries every
-//! address in turn, each socket set up with the socket's tcp options and
-//! bound to the `source;` address if one was given, until one connects.
+//! address in turn (libzmq tries only the first), each socket set up
+//! with the socket's tcp options and bound to the `source;` address if
+//! one was given, until one connects. The attempt fails when all have;
+//! it counts as refused (RECONNECT_STOP_CONN_REFUSED) if one refused.
 //! Monitor events as libzmq sends them: CONNECT_DELAYED for a connect in
 //! progress, CLOSED for each socket given up (refused, failed, past
 //! CONNECT_TIMEOUT); the reactor adds CONNECT_RETRIED.
