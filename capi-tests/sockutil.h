@@ -5,6 +5,7 @@
 
 #include "testutil.h"
 
+#include <stdint.h>
 #include <time.h>
 
 /* A socket whose blocking calls give up after timeout_ms (so a failing
@@ -94,6 +95,35 @@ static inline int recv_part(void *s, void *buf, size_t cap, int *more)
     }
     zmq_msg_close(&msg);
     return n;
+}
+
+/* The next event on a PAIR connected to a monitor endpoint: its number,
+   value and endpoint; 0 when none came within the PAIR's RCVTIMEO. */
+static inline int monitor_event(void *mon, uint32_t *value, char *endpoint, size_t cap)
+{
+    uint8_t head[6];
+    uint16_t event;
+    int n = zmq_recv(mon, head, sizeof head, 0);
+    if (n != 6)
+        return 0;
+    memcpy(&event, head, 2);
+    memcpy(value, head + 2, 4);
+    n = zmq_recv(mon, endpoint, cap - 1, 0);
+    endpoint[n < 0 ? 0 : (size_t) n < cap ? n : (int) cap - 1] = '\0';
+    return event;
+}
+
+/* Waits for event `want`, skipping others; 1 if it came. */
+static inline int expect_monitor_event(void *mon, int want, char *endpoint, size_t cap)
+{
+    uint32_t value;
+    int event;
+    while ((event = monitor_event(mon, &value, endpoint, cap)) != 0) {
+        if (event == want)
+            return 1;
+    }
+    printf("  event 0x%x did not come\n", want);
+    return 0;
 }
 
 #endif

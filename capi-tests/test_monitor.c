@@ -2,37 +2,7 @@
    PAIR connected to the monitor endpoint. */
 #include "sockutil.h"
 
-#include <stdint.h>
-
 static void *ctx;
-
-/* Next event: its number, value and endpoint; 0 on timeout. */
-static int next_event(void *mon, uint32_t *value, char *endpoint, size_t cap)
-{
-    uint8_t head[6];
-    uint16_t event;
-    int n = zmq_recv(mon, head, sizeof head, 0);
-    if (n != 6)
-        return 0;
-    memcpy(&event, head, 2);
-    memcpy(value, head + 2, 4);
-    n = zmq_recv(mon, endpoint, cap - 1, 0);
-    endpoint[n < 0 ? 0 : (size_t) n < cap ? n : (int) cap - 1] = '\0';
-    return event;
-}
-
-/* Waits for `want`, skipping other events; 1 if it came. */
-static int expect_event(void *mon, int want, char *endpoint, size_t cap)
-{
-    uint32_t value;
-    int event;
-    while ((event = next_event(mon, &value, endpoint, cap)) != 0) {
-        if (event == want)
-            return 1;
-    }
-    printf("  event 0x%x did not come\n", want);
-    return 0;
-}
 
 static void test_events(void)
 {
@@ -49,7 +19,7 @@ static void test_events(void)
 
     CHECK_OK(zmq_bind(server, "tcp://127.0.0.1:*"));
     CHECK_OK(zmq_getsockopt(server, ZMQ_LAST_ENDPOINT, bound, &len));
-    CHECK(next_event(smon, &value, ep, sizeof ep) == ZMQ_EVENT_LISTENING);
+    CHECK(monitor_event(smon, &value, ep, sizeof ep) == ZMQ_EVENT_LISTENING);
     CHECK(strcmp(ep, bound) == 0);
 
     CHECK_OK(zmq_connect(client, bound));
@@ -58,20 +28,20 @@ static void test_events(void)
     CHECK(send_str(server, "pong", 0) == 4);
     CHECK(recv_is(client, "pong", 0));
 
-    CHECK(expect_event(smon, ZMQ_EVENT_ACCEPTED, endpoint, sizeof endpoint));
+    CHECK(expect_monitor_event(smon, ZMQ_EVENT_ACCEPTED, endpoint, sizeof endpoint));
     CHECK(strcmp(endpoint, bound) == 0);
-    CHECK(expect_event(smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, endpoint, sizeof endpoint));
-    CHECK(expect_event(cmon, ZMQ_EVENT_CONNECTED, endpoint, sizeof endpoint));
+    CHECK(expect_monitor_event(smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, endpoint, sizeof endpoint));
+    CHECK(expect_monitor_event(cmon, ZMQ_EVENT_CONNECTED, endpoint, sizeof endpoint));
     CHECK(strcmp(endpoint, bound) == 0);
-    CHECK(expect_event(cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, endpoint, sizeof endpoint));
+    CHECK(expect_monitor_event(cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, endpoint, sizeof endpoint));
 
     /* The client goes away: the server's connection is reported gone. */
     CHECK_OK(zmq_close(client));
-    CHECK(expect_event(smon, ZMQ_EVENT_DISCONNECTED, endpoint, sizeof endpoint));
+    CHECK(expect_monitor_event(smon, ZMQ_EVENT_DISCONNECTED, endpoint, sizeof endpoint));
 
     /* Stopping the monitor says so, with an empty endpoint. */
     CHECK_OK(zmq_socket_monitor(server, NULL, 0));
-    CHECK(next_event(smon, &value, endpoint, sizeof endpoint) == ZMQ_EVENT_MONITOR_STOPPED);
+    CHECK(monitor_event(smon, &value, endpoint, sizeof endpoint) == ZMQ_EVENT_MONITOR_STOPPED);
     CHECK(value == 0 && endpoint[0] == '\0');
 
     CHECK_OK(zmq_close(server));
@@ -94,9 +64,9 @@ static void test_bad_arguments(void)
         CHECK_OK(zmq_socket_monitor(s, "inproc://m-filter", ZMQ_EVENT_LISTENING));
         CHECK_OK(zmq_connect(mon, "inproc://m-filter"));
         CHECK_OK(zmq_bind(s, "tcp://127.0.0.1:*"));
-        CHECK(next_event(mon, &value, ep, sizeof ep) == ZMQ_EVENT_LISTENING);
+        CHECK(monitor_event(mon, &value, ep, sizeof ep) == ZMQ_EVENT_LISTENING);
         CHECK_OK(zmq_socket_monitor(s, NULL, 0));
-        CHECK(next_event(mon, &value, ep, sizeof ep) == 0);
+        CHECK(monitor_event(mon, &value, ep, sizeof ep) == 0);
         CHECK_OK(zmq_close(mon));
     }
     CHECK_OK(zmq_close(s));

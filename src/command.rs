@@ -20,6 +20,8 @@ pub enum Command {
     Unlisten(u64),
     /// For the I/O thread: a connect endpoint to keep connected.
     Connect(Box<crate::io::Connect>),
+    /// For the I/O thread: a resolver worker's answer for a host name.
+    Resolved(Box<crate::io::Resolved>),
 }
 
 pub type Mailbox = crate::signal::Mailbox<Command>;

@@ -311,6 +311,11 @@ impl Engine {
         self.closed
     }
 
+    /// Whether the handshake completed (RECONNECT_STOP asks).
+    pub fn handshake_done(&self) -> bool {
+        self.is_ready()
+    }
+
     /// The tokens of the pipes this engine serves (the reactor maps them
     /// to it).
     pub fn pipe_tokens(&self) -> impl Iterator<Item = u64> + '_ {

@@ -5,7 +5,10 @@
 //! themselves, so a pipe between a socket and an engine wakes the engine
 //! exactly as it would wake a socket.
 
+mod connecter;
 mod engine;
+mod listener;
+mod resolver;
 
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
@@ -24,9 +27,22 @@ use crate::errno::{Errno, Result};
 use crate::pipe::PipeEnd;
 use crate::socket::monitor::{self, MonitorSlot};
 use crate::socket::options::Mechanism;
-use crate::transport::{self, Stream};
+use crate::transport::ipc::IpcFilter;
+use crate::transport::tcp::TcpOptions;
 use crate::zmtp::mechanism;
+use connecter::{Connecter, Step};
 use engine::{Engine, Role};
+use listener::Accepted;
+pub use listener::{bind, Listen, Listener};
+use resolver::Resolver;
+pub use resolver::{system_lookup, Resolved};
+
+/// ZMQ_RECONNECT_STOP bits (libzmq 4.3.5 numbering; see `stop_reconnecting`).
+const RECONNECT_STOP_CONN_REFUSED: i32 = 1;
+const RECONNECT_STOP_HANDSHAKE_FAILED: i32 = 2;
+
+/// How long a listener out of descriptors waits before accepting again.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 
 /// What an engine needs to know of its socket.
 #[derive(Clone)]
@@ -44,6 +60,10 @@ pub struct SocketLink {
     pub maxmsgsize: i64,
     pub reconnect_ivl: i32,
     pub reconnect_ivl_max: i32,
+    /// ZMQ_RECONNECT_STOP bits.
+    pub reconnect_stop: i32,
+    /// ZMQ_CONNECT_TIMEOUT in ms; 0 for the system's.
+    pub connect_timeout: i32,
     /// HANDSHAKE_IVL in ms; 0 for no limit.
     pub handshake_ivl: i32,
     /// HEARTBEAT_IVL in ms (0: no PINGs), HEARTBEAT_TIMEOUT in ms (-1: the
@@ -62,24 +82,16 @@ pub struct SocketLink {
     /// socket updates it whenever the option is set).
     pub linger: Arc<AtomicI32>,
     pub monitor: MonitorSlot,
+    /// Options of tcp sockets (and BACKLOG, for ipc too).
+    pub tcp: Arc<TcpOptions>,
+    pub ipc_filter: Arc<IpcFilter>,
 }
 
-pub enum Listener {
-    Tcp(mio::net::TcpListener),
-    Unix(mio::net::UnixListener, Option<PathBuf>),
-}
-
-/// A bound endpoint handed to the I/O thread.
-pub struct Listen {
-    pub id: u64,
-    pub listener: Listener,
-    pub link: SocketLink,
-    /// As ZMQ_LAST_ENDPOINT shows it (monitor events name it).
-    pub endpoint: String,
-}
-
+/// Where a connect endpoint goes.
 pub enum Target {
-    Tcp(String, u16),
+    /// The address after `tcp://`, resolved at each attempt (as libzmq
+    /// does, so a name may move).
+    Tcp(String),
     Ipc(PathBuf),
 }
 
@@ -131,10 +143,11 @@ impl IoThread {
 }
 
 enum Entity {
-    Listener(Listen),
+    Listener(Box<Listen>),
     Engine(Box<Engine>),
-    /// A connect endpoint waiting for its next attempt.
-    Waiting(Box<Connect>, Duration),
+    /// A connect endpoint between connections: waiting, resolving or
+    /// connecting.
+    Connecter(Box<Connecter>),
 }
 
 const MAILBOX: Token = Token(0);
@@ -148,14 +161,18 @@ struct Reactor {
     by_pipe: HashMap<u64, usize>,
     /// Listener id to slot.
     by_listener: HashMap<u64, usize>,
+    /// Resolver request id to the slot of the connecter waiting for it.
+    by_request: HashMap<u64, usize>,
     timers: BTreeMap<(Instant, usize), ()>,
     /// When Stop arrived: engines with output get their LINGER from then.
     stopping: Option<Instant>,
     read_buf: Vec<u8>,
+    resolver: Resolver,
 }
 
 impl Reactor {
     fn new(poll: Poll, mailbox: Mailbox) -> Reactor {
+        let resolver = Resolver::new(mailbox.sender(), resolver::system_lookup);
         Reactor {
             poll,
             mailbox,
@@ -163,9 +180,11 @@ impl Reactor {
             free: Vec::new(),
             by_pipe: HashMap::new(),
             by_listener: HashMap::new(),
+            by_request: HashMap::new(),
             timers: BTreeMap::new(),
             stopping: None,
             read_buf: vec![0; engine::READ_BUF],
+            resolver,
         }
     }
 
@@ -227,8 +246,8 @@ impl Reactor {
         let expired = |linger: i32| linger >= 0 && since >= Duration::from_millis(linger as u64);
         self.entities.iter().flatten().all(|e| match e {
             Entity::Engine(engine) => !engine.has_pending_output() || expired(engine.linger()),
-            Entity::Waiting(connect, _) => {
-                connect.pipe.inbound_len() == 0 || expired(connect.link.linger.load(Relaxed))
+            Entity::Connecter(c) => {
+                c.connect.pipe.inbound_len() == 0 || expired(c.connect.link.linger.load(Relaxed))
             }
             Entity::Listener(_) => true,
         })
@@ -251,7 +270,7 @@ impl Reactor {
         match cmd {
             Command::Listen(listen) => {
                 let id = listen.id;
-                let slot = self.insert(Entity::Listener(*listen));
+                let slot = self.insert(Entity::Listener(listen));
                 self.by_listener.insert(id, slot);
                 self.register(slot);
             }
@@ -260,7 +279,8 @@ impl Reactor {
                     self.remove(slot);
                 }
             }
-            Command::Connect(connect) => self.start_connect(connect, Duration::ZERO),
+            Command::Connect(connect) => self.add_connecter(connect, false),
+            Command::Resolved(answer) => self.on_resolved(*answer),
             Command::ActivateRead(token)
             | Command::PipeTerm(token)
             | Command::ActivateWrite(token) => {
@@ -271,7 +291,7 @@ impl Reactor {
                             engine.pipe_command(token, term, &mut self.read_buf);
                             self.after_engine_work(slot);
                         }
-                        Some(Entity::Waiting(..)) if term => {
+                        Some(Entity::Connecter(_)) if term => {
                             self.by_pipe.remove(&token);
                             self.remove(slot);
                         }
@@ -302,20 +322,31 @@ impl Reactor {
         let registry = self.poll.registry();
         match &mut e {
             Entity::Listener(l) => {
-                l.link.monitor.emit(
-                    monitor::CLOSED,
-                    listener_fd(&l.listener) as u32,
-                    &l.endpoint,
-                );
-                let _ = match &mut l.listener {
-                    Listener::Tcp(t) => registry.deregister(t),
-                    Listener::Unix(u, _) => registry.deregister(u),
-                };
+                let _ = registry.deregister(l.listener.source());
+                // As libzmq: the files of an ipc://* bind go first; if
+                // they cannot, CLOSE_FAILED says so instead of CLOSED.
+                match l.remove_wildcard() {
+                    Ok(()) => {
+                        l.link
+                            .monitor
+                            .emit(monitor::CLOSED, l.listener.fd() as u32, &l.endpoint)
+                    }
+                    Err(err) => l.link.monitor.emit(
+                        monitor::CLOSE_FAILED,
+                        err.raw_os_error().unwrap_or(0) as u32,
+                        &l.endpoint,
+                    ),
+                }
             }
             Entity::Engine(engine) => {
                 let _ = registry.deregister(engine.stream().source());
             }
-            Entity::Waiting(..) => {}
+            Entity::Connecter(c) => {
+                c.abort(registry);
+                if let Some(id) = c.resolving.take() {
+                    self.by_request.remove(&id);
+                }
+            }
         }
         self.timers.retain(|&(_, s), _| s != slot);
         self.free.push(slot);
@@ -326,10 +357,9 @@ impl Reactor {
         let token = Token(slot + 1);
         let registry = self.poll.registry();
         let ok = match &mut self.entities[slot] {
-            Some(Entity::Listener(l)) => match &mut l.listener {
-                Listener::Tcp(t) => registry.register(t, token, Interest::READABLE),
-                Listener::Unix(u, _) => registry.register(u, token, Interest::READABLE),
-            },
+            Some(Entity::Listener(l)) => {
+                registry.register(l.listener.source(), token, Interest::READABLE)
+            }
             Some(Entity::Engine(e)) => registry.register(
                 e.stream().source(),
                 token,
@@ -343,6 +373,7 @@ impl Reactor {
     }
 
     fn on_event(&mut self, slot: usize, readable: bool, writable: bool) {
+        let token = Token(slot + 1);
         match &mut self.entities.get_mut(slot) {
             Some(Some(Entity::Listener(_))) => self.accept(slot),
             Some(Some(Entity::Engine(engine))) => {
@@ -354,6 +385,10 @@ impl Reactor {
                 }
                 self.after_engine_work(slot);
             }
+            Some(Some(Entity::Connecter(c))) => {
+                let step = c.ready(self.poll.registry(), token);
+                self.follow(slot, step);
+            }
             _ => {}
         }
     }
@@ -363,17 +398,10 @@ impl Reactor {
             let Some(Entity::Listener(l)) = &mut self.entities[slot] else {
                 return;
             };
-            let link = l.link.clone();
-            let endpoint = l.endpoint.clone();
-            let accepted = match &mut l.listener {
-                Listener::Tcp(t) => t.accept().map(|(s, _)| {
-                    let _ = s.set_nodelay(true);
-                    Stream::Tcp(s)
-                }),
-                Listener::Unix(u, _) => u.accept().map(|(s, _)| Stream::Unix(s)),
-            };
-            match accepted {
-                Ok(stream) => {
+            match listener::accept(l) {
+                Accepted::Stream(stream) => {
+                    let link = l.link.clone();
+                    let endpoint = l.endpoint.clone();
                     link.monitor
                         .emit(monitor::ACCEPTED, stream.fd() as u32, &endpoint);
                     let engine = Engine::new(
@@ -385,41 +413,107 @@ impl Reactor {
                     );
                     self.add_engine(engine);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
-                // EMFILE and the like: try again at the next readiness.
-                Err(_) => return,
+                Accepted::Failed(code) => {
+                    l.link
+                        .monitor
+                        .emit(monitor::ACCEPT_FAILED, code, &l.endpoint);
+                }
+                Accepted::Exhausted(code) => {
+                    l.link
+                        .monitor
+                        .emit(monitor::ACCEPT_FAILED, code, &l.endpoint);
+                    self.timers
+                        .insert((Instant::now() + ACCEPT_RETRY, slot), ());
+                    return;
+                }
+                Accepted::Done => return,
             }
         }
     }
 
-    fn start_connect(&mut self, connect: Box<Connect>, backoff: Duration) {
-        let stream = match &connect.target {
-            Target::Tcp(host, port) => transport::resolve(host, *port)
-                .ok()
-                .and_then(|addrs| addrs.into_iter().next())
-                .and_then(|addr| mio::net::TcpStream::connect(addr).ok())
-                .map(|s| {
-                    let _ = s.set_nodelay(true);
-                    Stream::Tcp(s)
-                }),
-            Target::Ipc(path) => mio::net::UnixStream::connect(path).ok().map(Stream::Unix),
-        };
-        match stream {
-            Some(stream) => {
-                if let Stream::Tcp(_) = stream {
-                    // A non-blocking connect is always in progress first.
-                    connect.link.monitor.emit(
-                        monitor::CONNECT_DELAYED,
-                        libc::EINPROGRESS as u32,
-                        &connect.endpoint,
-                    );
+    /// Takes a connect endpoint (new, or back from a closed engine): it
+    /// connects at once, or after RECONNECT_IVL when `delayed`.
+    fn add_connecter(&mut self, connect: Box<Connect>, delayed: bool) {
+        let token = connect.pipe.token();
+        let slot = self.insert(Entity::Connecter(Box::new(Connecter::new(
+            connect,
+            Duration::ZERO,
+        ))));
+        self.by_pipe.insert(token, slot);
+        if delayed {
+            self.wait_to_reconnect(slot);
+        } else {
+            self.attempt(slot);
+        }
+    }
+
+    fn attempt(&mut self, slot: usize) {
+        if let Some(Entity::Connecter(c)) = &mut self.entities[slot] {
+            let step = c.start(self.poll.registry(), Token(slot + 1));
+            self.follow(slot, step);
+        }
+    }
+
+    /// Does what a connecter asked for.
+    fn follow(&mut self, slot: usize, step: Step) {
+        match step {
+            Step::Pending(deadline) => {
+                if let Some(at) = deadline {
+                    self.timers.insert((at, slot), ());
                 }
-                let token = connect.pipe.token();
-                let engine = Engine::connecting(stream, connect, self.mailbox.sender());
-                let slot = self.add_engine(engine);
-                self.by_pipe.insert(token, slot);
             }
-            None => self.wait_to_reconnect(connect, backoff),
+            Step::Resolve(host) => {
+                let id = self.resolver.resolve(&host);
+                if let Some(Entity::Connecter(c)) = &mut self.entities[slot] {
+                    c.resolving = Some(id);
+                    self.by_request.insert(id, slot);
+                }
+            }
+            Step::Connected(stream) => {
+                if let Some(Entity::Connecter(c)) = self.remove(slot) {
+                    let token = c.connect.pipe.token();
+                    let engine = Engine::connecting(stream, c.connect, self.mailbox.sender());
+                    let slot = self.add_engine(engine);
+                    self.by_pipe.insert(token, slot);
+                }
+            }
+            Step::Failed { refused } => {
+                let stop = refused
+                    && matches!(&self.entities[slot], Some(Entity::Connecter(c))
+                        if c.connect.link.reconnect_stop & RECONNECT_STOP_CONN_REFUSED != 0);
+                if stop {
+                    self.stop_reconnecting(slot);
+                } else {
+                    self.wait_to_reconnect(slot);
+                }
+            }
+        }
+    }
+
+    fn on_resolved(&mut self, answer: Resolved) {
+        let Some(slot) = self.by_request.remove(&answer.id) else {
+            return;
+        };
+        if let Some(Entity::Connecter(c)) = &mut self.entities[slot] {
+            if c.resolving == Some(answer.id) {
+                let step = c.resolved(answer.addresses, self.poll.registry(), Token(slot + 1));
+                self.follow(slot, step);
+            }
+        }
+    }
+
+    /// RECONNECT_STOP: the endpoint is given up, its pipe terminated, as
+    /// libzmq's session ends it (zmq_disconnect then finds nothing).
+    ///
+    /// The bits are libzmq 4.3.5's: CONN_REFUSED 1, HANDSHAKE_FAILED 2,
+    /// AFTER_DISCONNECT 4. The last needs nothing here: no endpoint is
+    /// ever tried again after zmq_disconnect. A 4.3.4 program's
+    /// AFTER_DISCONNECT (3) reads as the two others, which is what 4.3.4
+    /// itself did with it.
+    fn stop_reconnecting(&mut self, slot: usize) {
+        if let Some(Entity::Connecter(c)) = self.remove(slot) {
+            self.by_pipe.remove(&c.connect.pipe.token());
+            c.connect.pipe.terminate();
         }
     }
 
@@ -443,32 +537,42 @@ impl Reactor {
         }
     }
 
-    /// Schedules the next attempt: RECONNECT_IVL, doubling up to
-    /// RECONNECT_IVL_MAX when that is set.
-    fn wait_to_reconnect(&mut self, connect: Box<Connect>, last: Duration) {
-        let ivl = connect.link.reconnect_ivl;
-        // -1: never reconnect; and not for a socket that is gone, unless
-        // it left messages to deliver (LINGER).
-        let must_deliver = connect.pipe.inbound_len() > 0;
-        if ivl < 0 || ((self.stopping.is_some() || connect.pipe.peer_dropped()) && !must_deliver) {
+    /// Schedules a connecter's next attempt: RECONNECT_IVL, doubling up to
+    /// RECONNECT_IVL_MAX when that is set. With RECONNECT_IVL 0 or -1 a
+    /// connecter that never connected stays, idle, as libzmq's does (its
+    /// pipe keeps what the socket queued). A connecter whose socket is
+    /// gone, with nothing left to deliver, is dropped.
+    fn wait_to_reconnect(&mut self, slot: usize) {
+        let Some(Entity::Connecter(c)) = &mut self.entities[slot] else {
+            return;
+        };
+        let must_deliver = c.connect.pipe.inbound_len() > 0;
+        if (self.stopping.is_some() || c.connect.pipe.peer_dropped()) && !must_deliver {
+            if let Some(Entity::Connecter(c)) = self.remove(slot) {
+                self.by_pipe.remove(&c.connect.pipe.token());
+            }
+            return;
+        }
+        let ivl = c.connect.link.reconnect_ivl;
+        if ivl <= 0 {
             return;
         }
         let base = Duration::from_millis(ivl as u64);
-        let max = Duration::from_millis(connect.link.reconnect_ivl_max.max(0) as u64);
-        let next = if max > base && !last.is_zero() {
-            (last * 2).min(max)
+        let max = Duration::from_millis(c.connect.link.reconnect_ivl_max.max(0) as u64);
+        let next = if max > base && !c.backoff.is_zero() {
+            (c.backoff * 2).min(max)
         } else {
             base
         };
-        connect.link.monitor.emit(
+        c.connect.link.monitor.emit(
             monitor::CONNECT_RETRIED,
             next.as_millis() as u32,
-            &connect.endpoint,
+            &c.connect.endpoint,
         );
-        let token = connect.pipe.token();
-        let slot = self.insert(Entity::Waiting(connect, next));
-        self.by_pipe.insert(token, slot);
-        self.timers.insert((Instant::now() + next, slot), ());
+        c.backoff = next;
+        let at = Instant::now() + next;
+        c.retry_at = Some(at);
+        self.timers.insert((at, slot), ());
     }
 
     fn fire_timers(&mut self) {
@@ -478,16 +582,27 @@ impl Reactor {
                 return;
             }
             self.timers.remove(&(at, slot));
-            if let Some(Entity::Engine(engine)) = &mut self.entities[slot] {
-                engine.on_timer(now);
-                self.after_engine_work(slot);
-                continue;
-            }
-            if let Some(Entity::Waiting(connect, last)) = self.remove(slot) {
-                self.by_pipe.remove(&connect.pipe.token());
-                if !connect.pipe.peer_dropped() || connect.pipe.inbound_len() > 0 {
-                    self.start_connect(connect, last);
+            let token = Token(slot + 1);
+            match &mut self.entities[slot] {
+                Some(Entity::Engine(engine)) => {
+                    engine.on_timer(now);
+                    self.after_engine_work(slot);
                 }
+                Some(Entity::Listener(_)) => self.accept(slot),
+                Some(Entity::Connecter(c)) => {
+                    if c.retry_at.is_some_and(|due| now >= due) {
+                        c.retry_at = None;
+                        if c.connect.pipe.peer_dropped() && c.connect.pipe.inbound_len() == 0 {
+                            self.by_pipe.remove(&c.connect.pipe.token());
+                            self.remove(slot);
+                        } else {
+                            self.attempt(slot);
+                        }
+                    } else if let Some(step) = c.on_timer(now, self.poll.registry(), token) {
+                        self.follow(slot, step);
+                    }
+                }
+                None => {}
             }
         }
     }
@@ -507,61 +622,27 @@ impl Reactor {
         }
     }
 
+    /// Ends an engine. A connecting one's endpoint reconnects, unless
+    /// RECONNECT_IVL is 0 or -1 or its handshake failed and RECONNECT_STOP
+    /// says to stop then: libzmq's session then ends the endpoint (its
+    /// pipe goes; zmq_disconnect finds nothing).
     fn close_engine_or_drop(&mut self, slot: usize) {
         if let Some(Entity::Engine(engine)) = self.remove(slot) {
             for token in engine.pipe_tokens() {
                 self.by_pipe.remove(&token);
             }
+            let handshake_failed = !engine.handshake_done();
             if let Some(connect) = engine.into_reconnect() {
-                self.wait_to_reconnect(connect, Duration::ZERO);
+                let link = &connect.link;
+                if link.reconnect_ivl <= 0
+                    || handshake_failed
+                        && link.reconnect_stop & RECONNECT_STOP_HANDSHAKE_FAILED != 0
+                {
+                    connect.pipe.terminate();
+                } else {
+                    self.add_connecter(connect, true);
+                }
             }
         }
-    }
-}
-
-/// Binds a listener now (so errors come back from zmq_bind at once).
-pub fn bind(addr: &transport::BindAddress) -> std::io::Result<(Listener, String)> {
-    match addr {
-        transport::BindAddress::Tcp(sa) => {
-            let l = mio::net::TcpListener::bind(*sa)?;
-            let text = transport::tcp_endpoint_text(l.local_addr()?);
-            Ok((Listener::Tcp(l), text))
-        }
-        transport::BindAddress::Ipc(path) => {
-            let text = format!("ipc://{}", path.display());
-            let name = path.to_string_lossy();
-            if let Some(abstract_name) = name.strip_prefix('@') {
-                use std::os::linux::net::SocketAddrExt;
-                let sa =
-                    std::os::unix::net::SocketAddr::from_abstract_name(abstract_name.as_bytes())?;
-                let std = std::os::unix::net::UnixListener::bind_addr(&sa)?;
-                std.set_nonblocking(true)?;
-                return Ok((
-                    Listener::Unix(mio::net::UnixListener::from_std(std), None),
-                    text,
-                ));
-            }
-            // A stale socket file from an earlier run is replaced.
-            let _ = std::fs::remove_file(path);
-            let l = mio::net::UnixListener::bind(path)?;
-            Ok((Listener::Unix(l, Some(path.clone())), text))
-        }
-    }
-}
-
-impl Drop for Listen {
-    fn drop(&mut self) {
-        if let Listener::Unix(_, Some(path)) = &self.listener {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
-/// A listener's fd (monitor events carry it).
-pub fn listener_fd(l: &Listener) -> std::os::fd::RawFd {
-    use std::os::fd::AsRawFd;
-    match l {
-        Listener::Tcp(t) => t.as_raw_fd(),
-        Listener::Unix(u, _) => u.as_raw_fd(),
     }
 }

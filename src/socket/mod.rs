@@ -22,7 +22,7 @@ use crate::msg::Msg;
 use crate::pattern::{self, Pattern};
 use crate::pipe::{self, combined_hwm, PipeEnd, PipeId, Pipes};
 use crate::signal::Wait;
-use crate::transport::{self, BindAddress};
+use crate::transport::{ip, ipc, tcp, BindAddress};
 use crate::zmtp::{mechanism, socket_type};
 use endpoint::{Endpoint, Transport};
 use monitor::MonitorSlot;
@@ -49,9 +49,10 @@ pub struct Socket {
     /// The pipes of IMMEDIATE connect endpoints: never used for messages,
     /// they keep the endpoints alive until disconnected or closed.
     parked: Vec<PipeEnd>,
-    /// tcp/ipc listeners: the endpoint as given, as resolved, and the id
-    /// the I/O thread knows it by.
-    listeners: Vec<(String, String, u64)>,
+    /// tcp/ipc listeners: the endpoint as resolved (ZMQ_LAST_ENDPOINT,
+    /// the only text unbind knows them by, as in libzmq) and the id the
+    /// I/O thread knows it by.
+    listeners: Vec<(String, u64)>,
     /// ZMQ_LINGER as the I/O thread reads it at termination.
     linger: Arc<AtomicI32>,
     monitor: MonitorSlot,
@@ -192,7 +193,10 @@ impl Socket {
             Command::Attach(end) => self.attach_bound(*end),
             Command::Stop => self.stopped = true,
             // I/O-thread commands never reach a socket.
-            Command::Listen(_) | Command::Unlisten(_) | Command::Connect(_) => {}
+            Command::Listen(_)
+            | Command::Unlisten(_)
+            | Command::Connect(_)
+            | Command::Resolved(_) => {}
         }
     }
 
@@ -423,37 +427,35 @@ impl Socket {
                 Ok(())
             }
             Transport::Tcp | Transport::Ipc => {
-                let addr = match ep.transport {
-                    Transport::Tcp => BindAddress::Tcp(transport::tcp_bind_address(
-                        ep.address,
-                        self.options.ipv6,
-                    )?),
-                    _ => BindAddress::Ipc(transport::ipc_path(ep.address)?),
-                };
                 let io = self.ctx.io_mailbox()?;
-                let (listener, resolved) = match io::bind(&addr) {
+                let link = self.link();
+                let bound = match ep.transport {
+                    Transport::Tcp => {
+                        ip::resolve_bind(ep.address, self.options.ipv6).map(BindAddress::Tcp)
+                    }
+                    _ => ipc::ipc_path(ep.address).map(BindAddress::Ipc),
+                }
+                .and_then(|addr| io::bind(&addr, &link).map_err(|e| os_errno(&e)));
+                let (listener, resolved, wildcard) = match bound {
                     Ok(bound) => bound,
                     Err(e) => {
-                        let e = os_errno(&e);
+                        // libzmq names the address without its scheme here.
                         self.monitor
-                            .emit(monitor::BIND_FAILED, e.0 as u32, endpoint);
+                            .emit(monitor::BIND_FAILED, e.0 as u32, ep.address);
                         return Err(e);
                     }
                 };
-                self.monitor.emit(
-                    monitor::LISTENING,
-                    io::listener_fd(&listener) as u32,
-                    &resolved,
-                );
+                self.monitor
+                    .emit(monitor::LISTENING, listener.fd() as u32, &resolved);
                 let id = next_endpoint_id();
                 io.send(Command::Listen(Box::new(io::Listen {
                     id,
                     listener,
-                    link: self.link(),
+                    link,
                     endpoint: resolved.clone(),
+                    wildcard,
                 })));
-                self.listeners
-                    .push((endpoint.to_string(), resolved.clone(), id));
+                self.listeners.push((resolved.clone(), id));
                 self.options.last_endpoint = resolved;
                 Ok(())
             }
@@ -495,6 +497,8 @@ impl Socket {
             maxmsgsize: self.options.maxmsgsize,
             reconnect_ivl: self.options.reconnect_ivl,
             reconnect_ivl_max: self.options.reconnect_ivl_max,
+            reconnect_stop: self.options.reconnect_stop,
+            connect_timeout: self.options.connect_timeout,
             handshake_ivl: self.options.handshake_ivl,
             heartbeat_ivl: self.options.heartbeat_ivl,
             heartbeat_timeout: self.options.heartbeat_timeout,
@@ -504,6 +508,25 @@ impl Socket {
             raw_notify: self.options.stream_notify,
             linger: self.linger.clone(),
             monitor: self.monitor.clone(),
+            tcp: Arc::new(tcp::TcpOptions {
+                ipv6: o.ipv6,
+                sndbuf: o.sndbuf,
+                rcvbuf: o.rcvbuf,
+                tos: o.tos,
+                keepalive: o.tcp_keepalive,
+                keepalive_cnt: o.tcp_keepalive_cnt,
+                keepalive_idle: o.tcp_keepalive_idle,
+                keepalive_intvl: o.tcp_keepalive_intvl,
+                maxrt: o.tcp_maxrt,
+                backlog: o.backlog,
+                device: o.bindtodevice.clone(),
+                accept_filters: o.tcp_accept_filters.clone(),
+            }),
+            ipc_filter: Arc::new(ipc::IpcFilter {
+                pids: o.ipc_filter_pids.clone(),
+                uids: o.ipc_filter_uids.clone(),
+                gids: o.ipc_filter_gids.clone(),
+            }),
         }
     }
 
@@ -530,12 +553,14 @@ impl Socket {
                 Ok(())
             }
             Transport::Tcp | Transport::Ipc => {
+                // Only the syntax is checked now; names are resolved at
+                // each attempt, in the I/O thread's resolver.
                 let target = match ep.transport {
                     Transport::Tcp => {
-                        let (host, port) = transport::tcp_connect_target(ep.address)?;
-                        io::Target::Tcp(host, port)
+                        ip::check_connect(ep.address)?;
+                        io::Target::Tcp(ep.address.to_string())
                     }
-                    _ => io::Target::Ipc(transport::ipc_path(ep.address)?),
+                    _ => io::Target::Ipc(ipc::ipc_path(ep.address)?),
                 };
                 let io = self.ctx.io_mailbox()?;
                 // Without IMMEDIATE the pipe exists from now on, so
@@ -601,19 +626,13 @@ impl Socket {
     }
 
     /// zmq_unbind and zmq_disconnect: libzmq runs the same routine for
-    /// both, so either undoes either.
+    /// both, so either undoes either. Binds are known by their resolved
+    /// text, connects by the text given; a tcp address matching neither is
+    /// resolved as libzmq resolves it (as a connect, then as a bind) and
+    /// looked up again, so `tcp://localhost:port` finds 127.0.0.1's.
     pub fn term_endpoint(&mut self, endpoint: &str) -> Result<()> {
         self.check_alive()?;
         let ep = Endpoint::parse(endpoint, self.kind)?;
-        if let Some(pos) = self.listeners.iter().position(|(given, resolved, _)| {
-            resolved == endpoint || (given == endpoint && !given.contains('*'))
-        }) {
-            let (_, _, id) = self.listeners.remove(pos);
-            if let Ok(io) = self.ctx.io_mailbox() {
-                io.send(Command::Unlisten(id));
-            }
-            return Ok(());
-        }
         if ep.transport == Transport::Inproc {
             if let Some(pos) = self.bound.iter().position(|b| b == ep.address) {
                 self.bound.remove(pos);
@@ -621,10 +640,26 @@ impl Socket {
                 return Ok(());
             }
         }
+        let key = if ep.transport == Transport::Tcp && !self.has_endpoint(endpoint) {
+            self.resolve_tcp_key(endpoint, ep.address)
+        } else {
+            endpoint.to_string()
+        };
+        if let Some(pos) = self
+            .listeners
+            .iter()
+            .position(|(resolved, _)| *resolved == key)
+        {
+            let (_, id) = self.listeners.remove(pos);
+            if let Ok(io) = self.ctx.io_mailbox() {
+                io.send(Command::Unlisten(id));
+            }
+            return Ok(());
+        }
         let ids: Vec<PipeId> = self
             .pipes
             .ids()
-            .filter(|&id| self.pipes.get(id).endpoint() == endpoint)
+            .filter(|&id| self.pipes.get(id).endpoint() == key)
             .collect();
         let parked = self.parked.len();
         self.parked.retain(|p| p.endpoint() != endpoint);
@@ -635,6 +670,35 @@ impl Socket {
             self.remove_pipe(id);
         }
         Ok(())
+    }
+
+    fn has_endpoint(&self, key: &str) -> bool {
+        self.listeners.iter().any(|(resolved, _)| resolved == key)
+            || self
+                .pipes
+                .ids()
+                .any(|id| self.pipes.get(id).endpoint() == key)
+    }
+
+    /// libzmq's resolve_tcp_addr: the address resolved as a connect
+    /// (first address, DNS allowed, here in the caller's thread as in
+    /// libzmq) and, when that text is unknown too, as a bind.
+    fn resolve_tcp_key(&self, endpoint: &str, address: &str) -> String {
+        let ipv6 = self.options.ipv6;
+        let Some(text) = ip::resolve_connect(address, ipv6).ok().and_then(|target| {
+            let ips = match &target.host {
+                ip::TcpHost::Ip(ip) => vec![*ip],
+                ip::TcpHost::Name(name) => io::system_lookup(name).ok()?,
+            };
+            let first = *target.addresses(&ips, ipv6).first()?;
+            Some(ip::endpoint_text(&first))
+        }) else {
+            return endpoint.to_string();
+        };
+        if self.has_endpoint(&text) {
+            return text;
+        }
+        ip::resolve_bind(address, ipv6).map_or(text, |addr| ip::endpoint_text(&addr))
     }
 }
 
@@ -657,7 +721,7 @@ impl Drop for Socket {
         }
         if !self.listeners.is_empty() {
             if let Ok(io) = self.ctx.io_mailbox() {
-                for (_, _, id) in self.listeners.drain(..) {
+                for (_, id) in self.listeners.drain(..) {
                     io.send(Command::Unlisten(id));
                 }
             }

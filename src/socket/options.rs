@@ -17,11 +17,10 @@
 //! * CURVE keys: set with 32 (binary), 40 or 41 (Z85) bytes; get with
 //!   exactly 32 (binary) or 41 (Z85 plus NUL).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
 use crate::errno::{Errno, Result};
+use crate::transport::ip::{resolve_address_mask, TcpAddressMask};
 use crate::util::z85;
+use std::collections::{BTreeMap, BTreeSet};
 use zeroize::Zeroizing;
 
 pub use crate::pattern::kind::*;
@@ -154,40 +153,6 @@ pub enum SetEffect {
     Subscribe(Vec<u8>),
     /// ZMQ_UNSUBSCRIBE, the reverse of `Subscribe`, same types.
     Unsubscribe(Vec<u8>),
-}
-
-/// One ZMQ_TCP_ACCEPT_FILTER entry (libzmq's `tcp_address_mask_t`).
-///
-/// On a socket with ZMQ_IPV6=1 at the time of the call, IPv4 text is
-/// stored as the IPv4-mapped IPv6 address (getaddrinfo's AI_V4MAPPED).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TcpAddressMask {
-    pub addr: IpAddr,
-    /// Prefix length in bits (0 matches every address of the family).
-    pub mask: u32,
-}
-
-impl TcpAddressMask {
-    /// libzmq's `match_address`: the families must be equal (a v4-mapped
-    /// filter only matches v6 peers), then the first `mask` bits.
-    pub fn matches(&self, peer: &IpAddr) -> bool {
-        let (ours, theirs): (Vec<u8>, Vec<u8>) = match (self.addr, peer) {
-            (IpAddr::V4(a), IpAddr::V4(b)) => (a.octets().to_vec(), b.octets().to_vec()),
-            (IpAddr::V6(a), IpAddr::V6(b)) => (a.octets().to_vec(), b.octets().to_vec()),
-            _ => return false,
-        };
-        let bits = (self.mask as usize).min(ours.len() * 8);
-        let full = bits / 8;
-        if ours[..full] != theirs[..full] {
-            return false;
-        }
-        let rest = bits % 8;
-        if rest == 0 {
-            return true;
-        }
-        let keep = 0xFFu8 << (8 - rest);
-        ours[full] & keep == theirs[full] & keep
-    }
 }
 
 /// The options of one socket, with libzmq's defaults.
@@ -835,203 +800,10 @@ fn parse_metadata(v: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((name.to_vec(), v[colon + 1..].to_vec()))
 }
 
-/// libzmq's tcp_address_mask_t::resolve: "address[/bits]", the address a
-/// numeric IPv4 (inet_aton forms) or, when `ipv6`, IPv6 literal, optionally
-/// in brackets and with a "%zone" that must name an interface or a
-/// non-zero number.
-fn resolve_address_mask(name: &[u8], ipv6: bool) -> Result<TcpAddressMask> {
-    let (addr_text, mask_text) = match name.iter().rposition(|&b| b == b'/') {
-        Some(slash) if slash + 1 == name.len() => return Err(Errno::EINVAL),
-        Some(slash) => (&name[..slash], Some(&name[slash + 1..])),
-        None => (name, None),
-    };
-    let addr = resolve_numeric(addr_text, ipv6).ok_or(Errno::EINVAL)?;
-    let full = if addr.is_ipv6() { 128 } else { 32 };
-    let mask = match mask_text {
-        None => full,
-        Some(b"0") => 0,
-        Some(text) => {
-            let bits = c_strtol(text);
-            if bits < 1 || bits > i64::from(full) {
-                return Err(Errno::EINVAL);
-            }
-            bits as u32
-        }
-    };
-    Ok(TcpAddressMask { addr, mask })
-}
-
-/// libzmq's ip_resolver_t::resolve without DNS, NIC names or port, then
-/// glibc's getaddrinfo(AI_NUMERICHOST, AI_V4MAPPED when `ipv6`).
-fn resolve_numeric(text: &[u8], ipv6: bool) -> Option<IpAddr> {
-    let mut addr = text;
-    if addr.len() >= 2 && addr[0] == b'[' && addr[addr.len() - 1] == b']' {
-        addr = &addr[1..addr.len() - 1];
-    }
-    if let Some(percent) = addr.iter().rposition(|&b| b == b'%') {
-        let zone = &addr[percent + 1..];
-        let zone_id = match zone.first() {
-            None => return None,
-            Some(c) if c.is_ascii_alphabetic() => interface_index(zone).unwrap_or(0),
-            Some(_) => c_strtol(zone) as i32 as u32,
-        };
-        if zone_id == 0 {
-            return None;
-        }
-        addr = &addr[..percent];
-    }
-    if let Some(v4) = inet_aton_exact(addr) {
-        return Some(if ipv6 {
-            IpAddr::V6(v4.to_ipv6_mapped())
-        } else {
-            IpAddr::V4(v4)
-        });
-    }
-    if !ipv6 {
-        return None;
-    }
-    // glibc takes its own "%scope" on IPv6 text too.
-    let (v6_text, scope) = match addr.iter().position(|&b| b == b'%') {
-        Some(p) => (&addr[..p], Some(&addr[p + 1..])),
-        None => (addr, None),
-    };
-    let v6: Ipv6Addr = std::str::from_utf8(v6_text).ok()?.parse().ok()?;
-    if let Some(scope) = scope {
-        let link_local = (v6.segments()[0] & 0xffc0) == 0xfe80
-            || (v6.octets()[0] == 0xff && matches!(v6.octets()[1] & 0x0f, 1 | 2));
-        let by_name = link_local && interface_index(scope).is_some();
-        if !by_name && !glibc_scope_number(scope) {
-            return None;
-        }
-    }
-    Some(IpAddr::V6(v6))
-}
-
-/// glibc's inet_aton_exact: 1 to 4 parts, each decimal, octal (leading 0)
-/// or hex (0x), the last part filling the remaining bytes; no trailing text.
-fn inet_aton_exact(text: &[u8]) -> Option<Ipv4Addr> {
-    let mut parts: Vec<u8> = Vec::with_capacity(3);
-    let mut pos = 0;
-    let last = loop {
-        if !text.get(pos)?.is_ascii_digit() {
-            return None;
-        }
-        let (value, end) = c_strtoul_base0(text, pos);
-        let value = value?;
-        pos = end;
-        if text.get(pos) == Some(&b'.') {
-            if parts.len() > 2 || value > 0xff {
-                return None;
-            }
-            parts.push(value as u8);
-            pos += 1;
-        } else {
-            break value;
-        }
-    };
-    if pos != text.len() {
-        return None;
-    }
-    let max: u64 = [0xffff_ffff, 0xff_ffff, 0xffff, 0xff][parts.len()];
-    if last > max {
-        return None;
-    }
-    let mut bytes = [0u8; 4];
-    bytes[..parts.len()].copy_from_slice(&parts);
-    let mut word = u32::from_be_bytes(bytes);
-    word |= last as u32;
-    Some(Ipv4Addr::from(word))
-}
-
-/// strtoul(text + pos, &end, 0) for text starting with a digit: the value
-/// (None when it exceeds 32 bits) and the end position.
-fn c_strtoul_base0(text: &[u8], pos: usize) -> (Option<u64>, usize) {
-    let (radix, start) = match (text.get(pos), text.get(pos + 1), text.get(pos + 2)) {
-        (Some(b'0'), Some(b'x' | b'X'), Some(c)) if c.is_ascii_hexdigit() => (16, pos + 2),
-        (Some(b'0'), _, _) => (8, pos),
-        _ => (10, pos),
-    };
-    let mut value: u64 = 0;
-    let mut end = start;
-    while let Some(digit) = text.get(end).and_then(|&c| (c as char).to_digit(radix)) {
-        value = value
-            .saturating_mul(u64::from(radix))
-            .saturating_add(u64::from(digit));
-        end += 1;
-    }
-    ((value <= 0xffff_ffff).then_some(value), end)
-}
-
-/// C's strtol(text, NULL, 10): leading white space, a sign, digits; 0
-/// when there are none, saturating.
-fn c_strtol(text: &[u8]) -> i64 {
-    let mut rest = text;
-    while let Some((&c, tail)) = rest.split_first() {
-        if !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
-            break;
-        }
-        rest = tail;
-    }
-    let negative = rest.first() == Some(&b'-');
-    if matches!(rest.first(), Some(b'-' | b'+')) {
-        rest = &rest[1..];
-    }
-    let mut value: i64 = 0;
-    for &c in rest.iter().take_while(|c| c.is_ascii_digit()) {
-        let digit = i64::from(c - b'0');
-        value = if negative {
-            value.saturating_mul(10).saturating_sub(digit)
-        } else {
-            value.saturating_mul(10).saturating_add(digit)
-        };
-    }
-    value
-}
-
-/// glibc's numeric IPv6 scope: strtoul base 10 over the whole text, at
-/// most 32 bits.
-fn glibc_scope_number(scope: &[u8]) -> bool {
-    let trimmed = scope
-        .iter()
-        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
-        .map_or(&scope[scope.len()..], |p| &scope[p..]);
-    let (negative, digits) = match trimmed.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, trimmed),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let value = std::str::from_utf8(digits)
-        .ok()
-        .and_then(|d| d.parse::<u64>().ok());
-    match value {
-        Some(0) => true,
-        Some(v) => !negative && v <= u64::from(u32::MAX),
-        None => false,
-    }
-}
-
-/// if_nametoindex without FFI: the kernel publishes each interface's index
-/// in sysfs.
-fn interface_index(name: &[u8]) -> Option<u32> {
-    let name = std::str::from_utf8(name).ok()?;
-    if name.is_empty()
-        || name.len() >= DEVICE_NAME_MAX
-        || name.contains('/')
-        || name == "."
-        || name == ".."
-    {
-        return None;
-    }
-    let index = std::fs::read_to_string(format!("/sys/class/net/{name}/ifindex")).ok()?;
-    index.trim().parse().ok().filter(|&i| i != 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::{IpAddr, Ipv4Addr};
 
     const ALL_TYPES: [i32; 12] = [
         PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM,

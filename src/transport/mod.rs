@@ -1,92 +1,23 @@
-//! Network addresses: what tcp:// and ipc:// endpoints mean, and the
-//! streams and listeners behind them.
+//! Network transports: what tcp:// and ipc:// endpoints mean, the
+//! sockets behind them set up as libzmq sets them up, and the streams the
+//! engines read and write.
+
+pub mod ip;
+pub mod ipc;
+mod sys;
+pub mod tcp;
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
-
-use crate::errno::{Errno, Result};
 
 /// Where a listener binds.
 #[derive(Clone, Debug)]
 pub enum BindAddress {
     Tcp(SocketAddr),
+    /// A path, `@name`, or anything starting with `*` (the wildcard).
     Ipc(PathBuf),
-}
-
-/// tcp:// bind address: `*`, an IP literal (IPv6 bare or in brackets) and
-/// a port number, `*` or `0` for an ephemeral port. Names are refused with
-/// ENODEV, as libzmq does for anything it cannot find as an interface.
-pub fn tcp_bind_address(address: &str, ipv6: bool) -> Result<SocketAddr> {
-    let (host, port) = split_host_port(address)?;
-    let port = match port {
-        "*" | "0" => 0,
-        p => p.parse::<u16>().map_err(|_| Errno::EINVAL)?,
-    };
-    let ip = match host {
-        "*" if ipv6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
-        "*" => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        "lo" => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        h => {
-            let ip: IpAddr = h.parse().map_err(|_| Errno(libc::ENODEV))?;
-            if ip.is_ipv6() && !ipv6 {
-                return Err(Errno(libc::ENODEV));
-            }
-            ip
-        }
-    };
-    Ok(SocketAddr::new(ip, port))
-}
-
-/// tcp:// connect address: host (name, IPv4 or [IPv6]) and a numeric port.
-/// Names are resolved when the connection is attempted.
-pub fn tcp_connect_target(address: &str) -> Result<(String, u16)> {
-    // A source address ("src;dst") is accepted but the source is unused.
-    let address = address.rsplit_once(';').map_or(address, |(_, dst)| dst);
-    let (host, port) = split_host_port(address)?;
-    let port = port.parse::<u16>().map_err(|_| Errno::EINVAL)?;
-    if host.is_empty() || port == 0 {
-        return Err(Errno::EINVAL);
-    }
-    Ok((host.to_string(), port))
-}
-
-fn split_host_port(address: &str) -> Result<(&str, &str)> {
-    let (host, port) = address.rsplit_once(':').ok_or(Errno::EINVAL)?;
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    if host.is_empty() || port.is_empty() {
-        return Err(Errno::EINVAL);
-    }
-    Ok((host, port))
-}
-
-/// Every address a connect target resolves to.
-pub fn resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
-    Ok((host, port).to_socket_addrs()?.collect())
-}
-
-/// The ZMQ_LAST_ENDPOINT text of a bound tcp address.
-pub fn tcp_endpoint_text(addr: SocketAddr) -> String {
-    match addr {
-        SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
-    }
-}
-
-/// ipc:// path; `@name` is a Linux abstract-namespace name.
-pub fn ipc_path(address: &str) -> Result<PathBuf> {
-    if address == "@" || address.len() > 107 {
-        return Err(if address == "@" {
-            Errno::EINVAL
-        } else {
-            Errno(libc::ENAMETOOLONG)
-        });
-    }
-    Ok(PathBuf::from(address))
 }
 
 /// A connected byte stream of either kind.
@@ -130,11 +61,17 @@ impl Stream {
     /// The Peer-Address metadata value.
     pub fn peer_address(&self) -> String {
         match self {
-            Stream::Tcp(s) => s
-                .peer_addr()
-                .map(|a| a.ip().to_string())
-                .unwrap_or_default(),
-            Stream::Unix(_) => String::new(),
+            Stream::Tcp(s) => s.peer_addr().map_or_else(
+                |_| String::new(),
+                |a| {
+                    let scope = match a {
+                        SocketAddr::V6(v6) => v6.scope_id(),
+                        SocketAddr::V4(_) => 0,
+                    };
+                    ip::host_text(&a.ip(), scope)
+                },
+            ),
+            Stream::Unix(s) => ipc::peer_address(s),
         }
     }
 }
@@ -158,43 +95,5 @@ impl io::Write for Stream {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tcp_addresses() {
-        assert_eq!(
-            tcp_bind_address("*:*", false).unwrap().to_string(),
-            "0.0.0.0:0"
-        );
-        assert_eq!(
-            tcp_bind_address("127.0.0.1:5555", false).unwrap().port(),
-            5555
-        );
-        assert_eq!(
-            tcp_bind_address("localhost:5555", false).unwrap_err(),
-            Errno(libc::ENODEV)
-        );
-        assert_eq!(tcp_bind_address("*:x", false).unwrap_err(), Errno::EINVAL);
-        assert_eq!(
-            tcp_bind_address("::1:5", false).unwrap_err(),
-            Errno(libc::ENODEV)
-        );
-        assert!(tcp_bind_address("[::1]:5", true).unwrap().is_ipv6());
-        assert_eq!(
-            tcp_connect_target("localhost:80").unwrap(),
-            ("localhost".into(), 80)
-        );
-        assert_eq!(tcp_connect_target("host:*").unwrap_err(), Errno::EINVAL);
-        assert_eq!(
-            tcp_connect_target("127.0.0.1;10.0.0.1:5555").unwrap(),
-            ("10.0.0.1".into(), 5555)
-        );
-        let a: SocketAddr = "127.0.0.1:41".parse().unwrap();
-        assert_eq!(tcp_endpoint_text(a), "tcp://127.0.0.1:41");
     }
 }
