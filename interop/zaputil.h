@@ -40,7 +40,7 @@ enum { ZAP_VERSION, ZAP_REQUEST_ID, ZAP_DOMAIN, ZAP_ADDRESS, ZAP_IDENTITY, ZAP_M
 
 /* Receives one request. Returns 0, or -1 with zmq_errno() set (ETERM when
  * the context is being terminated: the handler's cue to close and exit). */
-static int zap_recv_request(void *rep, zap_request_t *req)
+static inline int zap_recv_request(void *rep, zap_request_t *req)
 {
     int more = 1;
     req->nframes = 0;
@@ -70,19 +70,19 @@ static int zap_recv_request(void *rep, zap_request_t *req)
 }
 
 /* Whether frame i of the request equals the len bytes at s. */
-static int zap_frame_is(const zap_request_t *req, int i, const void *s, size_t len)
+static inline int zap_frame_is(const zap_request_t *req, int i, const void *s, size_t len)
 {
     return i < req->nframes && req->len[i] == len && memcmp(req->data[i], s, len) == 0;
 }
 
-static int zap_frame_is_str(const zap_request_t *req, int i, const char *s)
+static inline int zap_frame_is_str(const zap_request_t *req, int i, const char *s)
 {
     return zap_frame_is(req, i, s, strlen(s));
 }
 
 /* Appends one ZMTP property to buf (of size cap) at *len; returns -1 if it
  * does not fit. */
-static int zap_add_property(unsigned char *buf, size_t cap, size_t *len, const char *name,
+static inline int zap_add_property(unsigned char *buf, size_t cap, size_t *len, const char *name,
                             const char *value)
 {
     size_t n = strlen(name), v = strlen(value);
@@ -101,7 +101,7 @@ static int zap_add_property(unsigned char *buf, size_t cap, size_t *len, const c
 }
 
 /* Sends the reply to req. status is "200", "300", "400" or "500". */
-static int zap_send_reply(void *rep, const zap_request_t *req, const char *status, const char *text,
+static inline int zap_send_reply(void *rep, const zap_request_t *req, const char *status, const char *text,
                           const char *user_id, const void *metadata, size_t metadata_len)
 {
     const char *version = "1.0";
