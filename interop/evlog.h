@@ -5,6 +5,7 @@
  *                              binds or connects so no event is missed;
  *                              who != NULL prints each event to stderr
  *   evlog_stop(s)              stop monitoring and wait for the thread
+ *                              (again: nothing happens)
  *   evlog_handshake(out, max)  the HANDSHAKE_* events so far, in order
  *   evlog_format(e, buf, cap)  "NAME 0xVALUE"
  *
@@ -35,6 +36,7 @@ static pthread_mutex_t evlog_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile int evlog_stopping;
 static const char *evlog_who;
 static pthread_t evlog_thread;
+static int evlog_running;
 
 static inline const char *evlog_name(unsigned ev)
 {
@@ -117,14 +119,20 @@ static inline int evlog_start(void *ctx, void *s, const char *who)
     mon = zmq_socket(ctx, ZMQ_PAIR);
     if (!mon || zmq_connect(mon, EVLOG_ENDPOINT) != 0)
         return -1;
-    return pthread_create(&evlog_thread, NULL, evlog_run, mon) == 0 ? 0 : -1;
+    if (pthread_create(&evlog_thread, NULL, evlog_run, mon) != 0)
+        return -1;
+    evlog_running = 1;
+    return 0;
 }
 
 static inline void evlog_stop(void *s)
 {
+    if (!evlog_running)
+        return;
     zmq_socket_monitor(s, NULL, 0);
     evlog_stopping = 1;
     pthread_join(evlog_thread, NULL);
+    evlog_running = 0;
 }
 
 static inline int evlog_handshake(evlog_event_t *out, int max)
