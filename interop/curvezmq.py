@@ -36,12 +36,6 @@ def keypair():
     return pk.raw, sk.raw
 
 
-def public_of(secret):
-    pk = _buf(KEY)
-    _na.crypto_scalarmult_base(pk, secret)
-    return pk.raw
-
-
 def box(msg, nonce, pk, sk):
     out = _buf(len(msg) + MAC)
     if _na.crypto_box_easy(out, msg, ctypes.c_ulonglong(len(msg)), nonce, pk, sk) != 0:

@@ -36,7 +36,7 @@ import time
 
 import curvezmq as cz
 import hostile
-from hostile import CLOSE_AT_ONCE, Closed, Server, build, command, frame_header, greeting, prop
+from hostile import CLOSE_AT_ONCE, Closed, Server, build, command, greeting, prop
 
 SERVER_PK, SERVER_SK = cz.keypair()
 GOOD_PK, GOOD_SK = cz.keypair()  # the well-behaved client (allowed by ZAP)
@@ -51,7 +51,6 @@ MALFORMED_UNSPECIFIED = "0x10000011"
 MALFORMED_MESSAGE = "0x10000012"
 MALFORMED_HELLO = "0x10000013"
 MALFORMED_INITIATE = "0x10000014"
-INVALID_METADATA = "0x10000018"
 CRYPTOGRAPHIC = "0x11000001"
 MECHANISM_MISMATCH = "0x11000002"
 
