@@ -96,23 +96,13 @@ def outcome(c, timeout):
     return how, time.monotonic() - t0, names
 
 
-def closed_at_once(c, sent=(), cmds=()):
-    """The server closes the connection within CLOSE_AT_ONCE, having sent
-    exactly the commands cmds first."""
+def closed_at_once(c):
+    """The server closes the connection within CLOSE_AT_ONCE without
+    sending anything first."""
     how, dt, names = outcome(c, CLOSE_AT_ONCE + 2)
     c.close()
-    ok = how in ("eof", "rst") and dt <= CLOSE_AT_ONCE and names == list(cmds)
+    ok = how in ("eof", "rst") and dt <= CLOSE_AT_ONCE and not names
     return ok, "%s%s after %.2fs" % ("got %s, then " % "+".join(names) if names else "", how, dt)
-
-
-def still_open(s, c, hold=1.0):
-    """libzmq keeps the connection: nothing arrives and it is not closed
-    within hold seconds, while another client is served."""
-    how, dt, names = outcome(c, hold)
-    during = s.good.echo([b"during", b"z" * 100])
-    c.close()
-    return how == "open" and not names and during, "%s after %.2fs%s, echo during: ok" % (
-        how, dt, " (got %s)" % "+".join(names) if names else "")
 
 
 def after_welcome(s, **kw):
