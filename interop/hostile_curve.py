@@ -34,9 +34,12 @@ import sys
 import tempfile
 import time
 
-import curvezmq as cz
-import hostile
-from hostile import CLOSE_AT_ONCE, Closed, Server, build, command, greeting, prop
+# importing hostile.py and curvezmq.py must not leave __pycache__ behind
+sys.dont_write_bytecode = True
+
+import curvezmq as cz  # noqa: E402 (after the line above on purpose)
+import hostile  # noqa: E402
+from hostile import CLOSE_AT_ONCE, Closed, Server, build, command, greeting, prop  # noqa: E402
 
 SERVER_PK, SERVER_SK = cz.keypair()
 GOOD_PK, GOOD_SK = cz.keypair()  # the well-behaved client (allowed by ZAP)
