@@ -13,6 +13,8 @@
 #     throughput: ferrozmq / libzmq      latency: libzmq / ferrozmq
 # A ferrozmq run that fails shows as "n/a" (with the reason below the
 # table); a failing libzmq run makes the script exit 1 at the end.
+# The tcp_curve_* cases are tcp with CURVE on both ends (PERF_CURVE=1, see
+# c-examples/perf/perf_util.h): the local_* side is the CURVE server.
 #
 # Environment:
 #     BENCH_SCALE=1          multiply every message/round-trip count (e.g. 0.1)
@@ -142,7 +144,11 @@ tcp_lat_16 lat tcp 16 6000
 ipc_thr_16 thr ipc 16 1500000
 ipc_thr_1k thr ipc 1024 300000
 ipc_thr_64k thr ipc 65536 12000
-ipc_lat_16 lat ipc 16 6000"
+ipc_lat_16 lat ipc 16 6000
+tcp_curve_thr_16 thr tcp+curve 16 1000000
+tcp_curve_thr_1k thr tcp+curve 1024 200000
+tcp_curve_thr_64k thr tcp+curve 65536 10000
+tcp_curve_lat_16 lat tcp+curve 16 6000"
 
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/ferrozmq-bench.XXXXXX") || die "mktemp failed"
 LOCAL_PID="" LOCAL_LOG=""
@@ -177,8 +183,10 @@ run_one() {
         [ -n "$RESULT" ]
         return
     fi
+    curve=0
     case $tr in
         tcp) ep='tcp://127.0.0.1:*' ;;
+        tcp+curve) ep='tcp://127.0.0.1:*' curve=1 ;;
         ipc) ep="ipc://$TMPD/$name.ipc" ; rm -f "$TMPD/$name.ipc" ;;
     esac
     # local_* runs in a subshell that records its pid and, once it exits,
@@ -186,7 +194,7 @@ run_one() {
     rm -f "$log.local.rc" "$log.local.pid"
     LOCAL_LOG=$log
     (
-        LD_LIBRARY_PATH=$dir $TIMEOUT "$RUN_TIMEOUT" "$BIN/local_$kind" "$ep" "$size" "$count" \
+        LD_LIBRARY_PATH=$dir PERF_CURVE=$curve $TIMEOUT "$RUN_TIMEOUT" "$BIN/local_$kind" "$ep" "$size" "$count" \
             </dev/null >"$log.local.out" 2>"$log.local.err" &
         echo $! >"$log.local.pid"
         wait $!
@@ -209,10 +217,10 @@ run_one() {
         # remote_thr --hold keeps its connection until its stdin closes,
         # i.e. until local_thr has exited (see remote_thr.c).
         hold_feeder "$log.local.rc" |
-            LD_LIBRARY_PATH=$dir $TIMEOUT "$RUN_TIMEOUT" "$BIN/remote_thr" "$bound" "$size" "$count" \
+            LD_LIBRARY_PATH=$dir PERF_CURVE=$curve $TIMEOUT "$RUN_TIMEOUT" "$BIN/remote_thr" "$bound" "$size" "$count" \
                 --hold >"$log.remote.out" 2>"$log.remote.err"
     else
-        LD_LIBRARY_PATH=$dir $TIMEOUT "$RUN_TIMEOUT" "$BIN/remote_lat" "$bound" "$size" "$count" \
+        LD_LIBRARY_PATH=$dir PERF_CURVE=$curve $TIMEOUT "$RUN_TIMEOUT" "$BIN/remote_lat" "$bound" "$size" "$count" \
             </dev/null >"$log.remote.out" 2>"$log.remote.err"
     fi
     rrc=$?

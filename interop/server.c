@@ -17,11 +17,21 @@
  * At the end it prints "stats ..." and "clean exit" and returns 0.
  * alarm() kills it if the loop ever wedges.
  *
+ * CURVE (for hostile_curve.py), from the environment:
+ *   SERVER_CURVE_SECRET=<Z85 secret key>   makes the ROUTER a CURVE server
+ *   SERVER_ZAP_ALLOW="<Z85 public> ..."    runs a ZAP handler (polled in the
+ *       same loop) that accepts exactly these client keys (status 200, user
+ *       id "allowed") and refuses every other with 400; each request is
+ *       printed as "zap <200|400> <mechanism>"
+ * Without them the server is the NULL server hostile.py attacks.
+ *
  * Only <zmq.h> and libc (POSIX) are used.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <zmq.h>
+
+#include "zaputil.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +41,7 @@
 #include <unistd.h>
 
 #define MAX_FRAMES 64
+#define MAX_ALLOWED 8
 
 static long now_ms(void)
 {
@@ -83,9 +94,74 @@ out:
     zmq_msg_close(&addr);
 }
 
+/* The ZAP allow-list: up to MAX_ALLOWED Z85 keys separated by spaces. */
+static int parse_allow(const char *list, uint8_t keys[][32])
+{
+    int n = 0;
+    while (*list && n < MAX_ALLOWED) {
+        char z85[41];
+        if (*list == ' ') {
+            list++;
+            continue;
+        }
+        if (strlen(list) < 40 || (list[40] != ' ' && list[40] != '\0'))
+            return -1;
+        memcpy(z85, list, 40);
+        z85[40] = '\0';
+        if (!zmq_z85_decode(keys[n++], z85))
+            return -1;
+        list += 40;
+    }
+    return n;
+}
+
+static void answer_zap(void *zap, uint8_t allowed[][32], int nallowed)
+{
+    zap_request_t req;
+    int i, ok = 0;
+    if (zap_recv_request(zap, &req) != 0)
+        return;
+    for (i = 0; i < nallowed; i++)
+        ok |= zap_frame_is(&req, ZAP_CRED0, allowed[i], 32);
+    printf("zap %s %.*s\n", ok ? "200" : "400", (int)req.len[ZAP_MECHANISM],
+           (const char *)req.data[ZAP_MECHANISM]);
+    if (ok)
+        zap_send_reply(zap, &req, "200", "OK", "allowed", "", 0);
+    else
+        zap_send_reply(zap, &req, "400", "not allowed", "", "", 0);
+}
+
+/* CURVE and ZAP as the environment asks; returns the ZAP handler socket
+ * (NULL without SERVER_ZAP_ALLOW), or exits on a bad setting. */
+static void *setup_curve(void *ctx, void *router, uint8_t allowed[][32], int *nallowed)
+{
+    const char *secret = getenv("SERVER_CURVE_SECRET");
+    const char *allow = getenv("SERVER_ZAP_ALLOW");
+    void *zap = NULL;
+    int one = 1;
+    *nallowed = 0;
+    if (allow) {
+        /* RFC 27: the handler binds before the server starts */
+        *nallowed = parse_allow(allow, allowed);
+        zap = zmq_socket(ctx, ZMQ_REP);
+        if (*nallowed < 0 || !zap || zmq_bind(zap, ZAP_ENDPOINT) != 0) {
+            fprintf(stderr, "server: SERVER_ZAP_ALLOW: bad key list or no ZAP handler\n");
+            exit(1);
+        }
+    }
+    if (secret && (zmq_setsockopt(router, ZMQ_CURVE_SERVER, &one, sizeof one) != 0
+                   || zmq_setsockopt(router, ZMQ_CURVE_SECRETKEY, secret, strlen(secret)) != 0)) {
+        fprintf(stderr, "server: SERVER_CURVE_SECRET: %s\n", zmq_strerror(zmq_errno()));
+        exit(1);
+    }
+    return zap;
+}
+
 int main(int argc, char **argv)
 {
-    void *ctx, *router, *mon = NULL;
+    void *ctx, *router, *mon = NULL, *zap;
+    uint8_t allowed[MAX_ALLOWED][32];
+    int nallowed;
     char last[1024];
     size_t len = sizeof last;
     long deadline, seconds;
@@ -121,6 +197,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    zap = setup_curve(ctx, router, allowed, &nallowed);
     if (zmq_socket_monitor(router, "inproc://server-monitor", ZMQ_EVENT_ALL) == 0) {
         mon = zmq_socket(ctx, ZMQ_PAIR);
         if (!mon || zmq_connect(mon, "inproc://server-monitor") != 0) {
@@ -139,26 +216,27 @@ int main(int argc, char **argv)
 
     deadline = now_ms() + seconds * 1000;
     while (!quit && now_ms() < deadline) {
-        zmq_pollitem_t items[2];
-        int n = 1, rc;
+        /* router, then the monitor and the ZAP handler where present */
+        zmq_pollitem_t items[3] = {{NULL, 0, ZMQ_POLLIN, 0}, {NULL, 0, ZMQ_POLLIN, 0}, {NULL, 0, ZMQ_POLLIN, 0}};
+        int n = 1, mon_i = -1, zap_i = -1, rc;
         items[0].socket = router;
-        items[0].fd = 0;
-        items[0].events = ZMQ_POLLIN;
-        items[0].revents = 0;
         if (mon) {
-            items[1].socket = mon;
-            items[1].fd = 0;
-            items[1].events = ZMQ_POLLIN;
-            items[1].revents = 0;
-            n = 2;
+            mon_i = n;
+            items[n++].socket = mon;
+        }
+        if (zap) {
+            zap_i = n;
+            items[n++].socket = zap;
         }
         rc = zmq_poll(items, n, 100);
         if (rc < 0) {
             fprintf(stderr, "server: zmq_poll: %s\n", zmq_strerror(zmq_errno()));
             continue;
         }
-        if (n == 2 && (items[1].revents & ZMQ_POLLIN))
+        if (mon_i > 0 && (items[mon_i].revents & ZMQ_POLLIN))
             print_event(mon);
+        if (zap_i > 0 && (items[zap_i].revents & ZMQ_POLLIN))
+            answer_zap(zap, allowed, nallowed);
         if (items[0].revents & ZMQ_POLLIN) {
             zmq_msg_t parts[MAX_FRAMES];
             int np = 0, more = 1, i, total = 0;
@@ -222,6 +300,8 @@ int main(int argc, char **argv)
     zmq_socket_monitor(router, NULL, 0);
     if (mon)
         zmq_close(mon);
+    if (zap)
+        zmq_close(zap);
     zmq_close(router);
     zmq_ctx_term(ctx);
     printf("clean exit\n");

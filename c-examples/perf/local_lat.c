@@ -5,7 +5,8 @@
  * Binds a REP socket, prints "bound <endpoint>" (the resolved endpoint),
  * then echoes <roundtrip-count> requests of <message-size> bytes from
  * remote_lat, which does the timing. Exits non-zero with a message on any
- * failure or timeout.
+ * failure or timeout. With PERF_CURVE=1 the REP socket is a CURVE server
+ * (see perf_util.h).
  */
 #include "perf_util.h"
 
@@ -25,6 +26,7 @@ int main(int argc, char *argv[])
 
     ctx = perf_ctx_new();
     rep = perf_socket(ctx, ZMQ_REP);
+    perf_secure(rep, 1);
     perf_bind(rep, argv[1]);
     perf_report_bound(rep, endpoint, sizeof endpoint);
 

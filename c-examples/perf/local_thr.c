@@ -11,6 +11,7 @@
  *
  * Rates are over the count-1 intervals between the first and the last
  * message. Exits non-zero with a message on any failure or timeout.
+ * With PERF_CURVE=1 the PULL socket is a CURVE server (see perf_util.h).
  */
 #include "perf_util.h"
 
@@ -31,6 +32,7 @@ int main(int argc, char *argv[])
 
     ctx = perf_ctx_new();
     pull = perf_socket(ctx, ZMQ_PULL);
+    perf_secure(pull, 1);
     perf_bind(pull, argv[1]);
     perf_report_bound(pull, endpoint, sizeof endpoint);
 

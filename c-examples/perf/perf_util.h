@@ -7,6 +7,11 @@
  * and ZMQ_LINGER of PERF_TIMEOUT_MS (10 s unless the environment variable
  * PERF_TIMEOUT_MS says otherwise), so a broken peer or library makes the
  * program fail with a message instead of hanging.
+ *
+ * PERF_CURVE=1 secures the network programs' sockets with CURVE: the
+ * binding side (local_*) is the CURVE server, the connecting side
+ * (remote_*) the client, with the fixed key pairs below. Both sides must
+ * agree, so a driver sets it for both or neither.
  */
 #ifndef FERROZMQ_PERF_UTIL_H
 #define FERROZMQ_PERF_UTIL_H
@@ -200,6 +205,50 @@ static inline void *perf_stopwatch_start(void)
     if (watch == NULL)
         perf_die("zmq_stopwatch_start");
     return watch;
+}
+
+/* Key pairs for PERF_CURVE=1, made once with zmq_curve_keypair for these
+ * programs. They protect nothing (they are published here); a fixed pair
+ * keeps key generation out of the measurement. */
+static const char perf_server_public[] = "pgC+9[RxvQ&30f[vN:OFq@:@dfQOpJ<2d+@Zo-Xo";
+static const char perf_server_secret[] = "lZeZXbREh6bC!e20}$>>E{Wd=)Ng3$1mZt!C=PDu";
+static const char perf_client_public[] = "mdC0e5D*eJCb$/j/K.h%?<V.bTcQ&+F6?LMAd/hH";
+static const char perf_client_secret[] = "r(]2@/968be:N#@]NZWI(Wajej&sM[lc#ec^7B0S";
+
+/* Whether PERF_CURVE asks for CURVE (unset or "0": no, "1": yes). */
+static inline int perf_curve(void)
+{
+    const char *env = getenv("PERF_CURVE");
+    if (env == NULL || *env == '\0')
+        return 0;
+    return (int) perf_parse(env, "PERF_CURVE", 0, 1);
+}
+
+static inline void perf_setopt_key(void *sock, int option, const char *z85,
+                                   const char *what)
+{
+    if (zmq_setsockopt(sock, option, z85, 40) != 0)
+        perf_die(what);
+}
+
+/* With PERF_CURVE=1, make sock the CURVE server (as_server) or a client of
+ * it; call before binding or connecting. */
+static inline void perf_secure(void *sock, int as_server)
+{
+    if (!perf_curve())
+        return;
+    if (as_server) {
+        perf_setopt_int(sock, ZMQ_CURVE_SERVER, 1, "zmq_setsockopt(ZMQ_CURVE_SERVER)");
+        perf_setopt_key(sock, ZMQ_CURVE_SECRETKEY, perf_server_secret,
+                        "zmq_setsockopt(ZMQ_CURVE_SECRETKEY)");
+    } else {
+        perf_setopt_key(sock, ZMQ_CURVE_SERVERKEY, perf_server_public,
+                        "zmq_setsockopt(ZMQ_CURVE_SERVERKEY)");
+        perf_setopt_key(sock, ZMQ_CURVE_PUBLICKEY, perf_client_public,
+                        "zmq_setsockopt(ZMQ_CURVE_PUBLICKEY)");
+        perf_setopt_key(sock, ZMQ_CURVE_SECRETKEY, perf_client_secret,
+                        "zmq_setsockopt(ZMQ_CURVE_SECRETKEY)");
+    }
 }
 
 /* Limits shared by all programs. A message size up to 256 MiB; counts up

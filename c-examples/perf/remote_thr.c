@@ -5,7 +5,8 @@
  * Connects a PUSH socket to local_thr and sends <message-count> messages of
  * <message-size> bytes, then closes the socket, waiting (up to the linger
  * time) for the messages to leave. Prints nothing on success; exits
- * non-zero with a message on any failure or timeout.
+ * non-zero with a message on any failure or timeout. With PERF_CURVE=1
+ * the PUSH socket is a CURVE client of local_thr (see perf_util.h).
  *
  * --hold: after sending, keep the connection open until standard input
  * reaches end of file (at most the timeout), then close. A driver closes
@@ -77,6 +78,7 @@ int main(int argc, char *argv[])
 
     ctx = perf_ctx_new();
     push = perf_socket(ctx, ZMQ_PUSH);
+    perf_secure(push, 0);
     perf_connect(push, argv[1]);
     for (i = 0; i < count; i++)
         perf_send_new(push, size);
