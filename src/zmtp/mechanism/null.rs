@@ -121,19 +121,16 @@ impl Mechanism for Null {
             return Ok(());
         }
         self.sending = Sending::Done;
-        let reply = zap::parse_reply(&self.config, frames).map_err(|f| self.fail(f))?;
-        self.peer
-            .set_zap(reply.user_id.clone(), reply.properties.clone());
-        match reply.verdict() {
+        match zap::apply_reply(&self.config, frames, &mut self.peer) {
             Ok(()) => {
                 self.sending = Sending::Ready;
                 Ok(())
             }
-            Err(denial) => {
-                if let Some(error) = denial.error_command {
-                    self.sending = Sending::Error(error);
+            Err(refusal) => {
+                if let Some(status) = refusal.error_status {
+                    self.sending = Sending::Error(zap::error_command(status));
                 }
-                Err(self.fail(denial.failure))
+                Err(self.fail(refusal.failure))
             }
         }
     }

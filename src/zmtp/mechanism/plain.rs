@@ -287,19 +287,16 @@ impl Mechanism for PlainServer {
             return Ok(());
         }
         self.state = ServerState::Failed;
-        let reply = zap::parse_reply(&self.config, frames)?;
-        self.peer
-            .set_zap(reply.user_id.clone(), reply.properties.clone());
-        match reply.verdict() {
+        match zap::apply_reply(&self.config, frames, &mut self.peer) {
             Ok(()) => {
                 self.state = ServerState::SendWelcome;
                 Ok(())
             }
-            Err(denial) => {
-                if denial.error_command.is_some() {
-                    self.state = ServerState::SendError(libzmq_error(reply.status));
+            Err(refusal) => {
+                if let Some(status) = refusal.error_status {
+                    self.state = ServerState::SendError(libzmq_error(status));
                 }
-                Err(denial.failure)
+                Err(refusal.failure)
             }
         }
     }

@@ -2,7 +2,7 @@
 //! at `inproc://zeromq.zap.01`, the request it sends, how the reply is
 //! checked, and what a refusal means on both ends of the connection.
 
-use super::metadata::{self, Properties};
+use super::metadata::{self, PeerProperties, Properties};
 use super::{protocol_error, Config, Failure};
 use crate::zmtp::command;
 
@@ -108,31 +108,43 @@ pub fn parse_reply(config: &Config, frames: &[Vec<u8>]) -> Result<Reply, Failure
     })
 }
 
-/// What a refusing reply means for the server side.
+/// Why the handler's reply ends the handshake.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Denial {
-    /// HANDSHAKE_FAILED_AUTH with the status code.
+pub struct Refusal {
+    /// HANDSHAKE_FAILED_AUTH with the status code, or the protocol error
+    /// of a malformed reply.
     pub failure: Failure,
-    /// The ERROR command to send before closing: with the status code as
-    /// reason for 400 and 500; none for 300, where the client is dropped
-    /// silently so it may retry.
-    pub error_command: Option<Vec<u8>>,
+    /// The status the ERROR sent before closing carries: 400 and 500; none
+    /// for 300, where the client is dropped silently so it may retry, nor
+    /// for a malformed reply.
+    pub error_status: Option<u32>,
 }
 
-impl Reply {
-    pub fn verdict(&self) -> Result<(), Denial> {
-        if self.status == 200 {
-            return Ok(());
-        }
-        let error_command = (self.status != 300).then(|| {
-            let reason = self.status.to_string();
-            command::error(reason.as_bytes())
-        });
-        Err(Denial {
-            failure: Failure::Auth(self.status),
-            error_command,
-        })
+/// A server's wait for ZAP, ended by the handler's reply: the reply is
+/// checked, its User-Id and metadata join the peer's properties, and a
+/// refusal says what to report and what ERROR the peer is owed.
+pub fn apply_reply(
+    config: &Config,
+    frames: &[Vec<u8>],
+    peer: &mut PeerProperties,
+) -> Result<(), Refusal> {
+    let reply = parse_reply(config, frames).map_err(|failure| Refusal {
+        failure,
+        error_status: None,
+    })?;
+    peer.set_zap(reply.user_id, reply.properties);
+    match reply.status {
+        200 => Ok(()),
+        status => Err(Refusal {
+            failure: Failure::Auth(status),
+            error_status: (status != 300).then_some(status),
+        }),
     }
+}
+
+/// The ERROR command carrying a ZAP status.
+pub fn error_command(status: u32) -> Vec<u8> {
+    command::error(status.to_string().as_bytes())
 }
 
 /// An ERROR command a client receives during the handshake (`body` starts
@@ -212,19 +224,23 @@ mod tests {
         assert_eq!(r.status, 200);
         assert_eq!(r.user_id, b"admin");
         assert_eq!(r.properties, [(b"X-Foo".to_vec(), b"bar".to_vec())]);
-        assert_eq!(r.verdict(), Ok(()));
+        let mut peer = PeerProperties::default();
+        assert_eq!(
+            apply_reply(&c, &reply(b"200", b"\x05X-Foo\0\0\0\x03bar"), &mut peer),
+            Ok(())
+        );
+        assert_eq!(peer.all()[0], (b"User-Id".to_vec(), b"admin".to_vec()));
 
-        let r = parse_reply(&c, &reply(b"300", b"")).unwrap();
-        let d = r.verdict().unwrap_err();
-        assert_eq!(d.failure, Failure::Auth(300));
-        assert_eq!(d.error_command, None);
+        let refusal = apply_reply(&c, &reply(b"300", b""), &mut peer).unwrap_err();
+        assert_eq!(refusal.failure, Failure::Auth(300));
+        assert_eq!(refusal.error_status, None);
         for (code, n) in [(&b"400"[..], 400), (b"500", 500)] {
-            let d = parse_reply(&c, &reply(code, b"")).unwrap().verdict();
-            let d = d.unwrap_err();
-            assert_eq!(d.failure, Failure::Auth(n));
+            let refusal = apply_reply(&c, &reply(code, b""), &mut peer).unwrap_err();
+            assert_eq!(refusal.failure, Failure::Auth(n));
+            assert_eq!(refusal.error_status, Some(n));
             let mut expected = b"\x05ERROR\x03".to_vec();
             expected.extend_from_slice(code);
-            assert_eq!(d.error_command, Some(expected));
+            assert_eq!(error_command(n), expected);
         }
     }
 

@@ -258,19 +258,16 @@ impl Mechanism for CurveServer {
             return Ok(());
         }
         self.state = State::Failed;
-        let reply = zap::parse_reply(&self.config, frames)?;
-        self.peer
-            .set_zap(reply.user_id.clone(), reply.properties.clone());
-        match reply.verdict() {
+        match zap::apply_reply(&self.config, frames, &mut self.peer) {
             Ok(()) => {
                 self.state = State::SendReady;
                 Ok(())
             }
-            Err(denial) => {
-                if let Some(error) = denial.error_command {
-                    self.state = State::SendError(error);
+            Err(refusal) => {
+                if let Some(status) = refusal.error_status {
+                    self.state = State::SendError(zap::error_command(status));
                 }
-                Err(denial.failure)
+                Err(refusal.failure)
             }
         }
     }
