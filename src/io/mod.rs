@@ -229,11 +229,11 @@ impl Reactor {
                     continue;
                 }
                 let slot = token.0 - 1;
-                self.on_event(
-                    slot,
+                let (readable, writable) = (
                     event.is_readable() || event.is_read_closed(),
                     event.is_writable(),
                 );
+                self.guarded(slot, |r| r.on_event(slot, readable, writable));
             }
             self.fire_timers();
         }
@@ -582,28 +582,47 @@ impl Reactor {
                 return;
             }
             self.timers.remove(&(at, slot));
-            let token = Token(slot + 1);
-            match &mut self.entities[slot] {
-                Some(Entity::Engine(engine)) => {
-                    engine.on_timer(now);
-                    self.after_engine_work(slot);
+            self.guarded(slot, |r| r.timer_fired(slot, now));
+        }
+    }
+
+    /// Runs the work of one entity; if it panics (a bug, never expected),
+    /// that entity is dropped and the thread goes on serving the others.
+    fn guarded(&mut self, slot: usize, work: impl FnOnce(&mut Reactor)) {
+        if catch_unwind(AssertUnwindSafe(|| work(self))).is_err() {
+            match self.entities.get(slot) {
+                Some(Some(Entity::Engine(_))) => self.close_engine_or_drop(slot),
+                Some(Some(_)) => {
+                    self.remove(slot);
                 }
-                Some(Entity::Listener(_)) => self.accept(slot),
-                Some(Entity::Connecter(c)) => {
-                    if c.retry_at.is_some_and(|due| now >= due) {
-                        c.retry_at = None;
-                        if c.connect.pipe.peer_dropped() && c.connect.pipe.inbound_len() == 0 {
-                            self.by_pipe.remove(&c.connect.pipe.token());
-                            self.remove(slot);
-                        } else {
-                            self.attempt(slot);
-                        }
-                    } else if let Some(step) = c.on_timer(now, self.poll.registry(), token) {
-                        self.follow(slot, step);
-                    }
-                }
-                None => {}
+                _ => {}
             }
+        }
+    }
+
+    /// A deadline of the entity at `slot` passed.
+    fn timer_fired(&mut self, slot: usize, now: Instant) {
+        let token = Token(slot + 1);
+        match &mut self.entities[slot] {
+            Some(Entity::Engine(engine)) => {
+                engine.on_timer(now);
+                self.after_engine_work(slot);
+            }
+            Some(Entity::Listener(_)) => self.accept(slot),
+            Some(Entity::Connecter(c)) => {
+                if c.retry_at.is_some_and(|due| now >= due) {
+                    c.retry_at = None;
+                    if c.connect.pipe.peer_dropped() && c.connect.pipe.inbound_len() == 0 {
+                        self.by_pipe.remove(&c.connect.pipe.token());
+                        self.remove(slot);
+                    } else {
+                        self.attempt(slot);
+                    }
+                } else if let Some(step) = c.on_timer(now, self.poll.registry(), token) {
+                    self.follow(slot, step);
+                }
+            }
+            None => {}
         }
     }
 
