@@ -97,6 +97,9 @@ pub struct Engine {
     our_greeting: [u8; GREETING_LEN],
     greeting_sent: usize,
     mechanism: Option<Box<dyn Mechanism>>,
+    /// The mechanism wraps every frame once ready (CURVE); NULL and PLAIN
+    /// pass them unchanged, so they are not asked.
+    boxing: bool,
     /// The pipe to the ZAP handler while a request is out, and the reply
     /// parts read so far.
     zap: Option<PipeEnd>,
@@ -186,6 +189,7 @@ impl Engine {
             our_greeting,
             greeting_sent: SIGNATURE_LEN,
             mechanism: None,
+            boxing: false,
             zap: None,
             zap_reply: Vec::new(),
             zap_token: None,
@@ -550,7 +554,10 @@ impl Engine {
                     return false;
                 }
                 match self.new_mechanism() {
-                    Ok(ours) => self.mechanism = Some(ours),
+                    Ok(ours) => {
+                        self.boxing = self.link.mechanism == Kind::Curve;
+                        self.mechanism = Some(ours);
+                    }
                     Err(failure) => {
                         self.refuse(failure);
                         return false;
@@ -750,8 +757,8 @@ impl Engine {
     /// Frames one message part (or command) once messages flow.
     fn send(&mut self, msg: Msg) {
         let encoded = match self.mechanism.as_mut() {
-            Some(mech) => mech.encode(msg),
-            None => Ok(msg),
+            Some(mech) if self.boxing => mech.encode(msg),
+            _ => Ok(msg),
         };
         let msg = match encoded {
             Ok(msg) => msg,
@@ -823,7 +830,7 @@ impl Engine {
     /// the mechanism), as far as its pipe has room.
     fn deliver(&mut self) {
         loop {
-            if self.phase == Phase::Ready && !self.flush_decoded() {
+            if self.phase == Phase::Ready && !self.decoded.is_empty() && !self.flush_decoded() {
                 self.read_blocked = true;
                 return;
             }
@@ -847,8 +854,8 @@ impl Engine {
                 }
                 _ => {
                     let decoded = match self.mechanism.as_mut() {
-                        Some(mech) => mech.decode(frame),
-                        None => Ok(frame),
+                        Some(mech) if self.boxing => mech.decode(frame),
+                        _ => Ok(frame),
                     };
                     let msg = match decoded {
                         Ok(msg) => msg,
@@ -859,7 +866,9 @@ impl Engine {
                     };
                     if msg.flags() & flags::COMMAND != 0 {
                         self.on_command(msg.data());
-                    } else {
+                    } else if !self.decoded.is_empty() {
+                        self.decoded.push_back(msg);
+                    } else if let Err(msg) = self.write_to_pipe(msg) {
                         self.decoded.push_back(msg);
                     }
                 }
@@ -874,21 +883,30 @@ impl Engine {
     /// Writes waiting messages to the pipe while it has room; false when
     /// it is full.
     fn flush_decoded(&mut self) -> bool {
-        let Some(pipe) = self.pipe.as_mut() else {
-            return true;
-        };
-        while let Some(mut msg) = self.decoded.pop_front() {
-            if !self.more_in && !pipe.check_write() {
+        while let Some(msg) = self.decoded.pop_front() {
+            if let Err(msg) = self.write_to_pipe(msg) {
                 self.decoded.push_front(msg);
                 return false;
             }
-            self.more_in = msg.more();
-            msg.set_metadata(self.metadata.clone());
-            if !pipe.write(msg) {
-                self.socket_gone = true;
-            }
         }
         true
+    }
+
+    /// Writes one message part to the socket's pipe, with the connection's
+    /// metadata; gives it back when the pipe is at its HWM.
+    fn write_to_pipe(&mut self, mut msg: Msg) -> Result<(), Msg> {
+        let Some(pipe) = self.pipe.as_mut() else {
+            return Err(msg);
+        };
+        if !self.more_in && !pipe.check_write() {
+            return Err(msg);
+        }
+        self.more_in = msg.more();
+        msg.set_metadata(self.metadata.clone());
+        if !pipe.write(msg) {
+            self.socket_gone = true;
+        }
+        Ok(())
     }
 
     /// Commands once messages flow; what libzmq ignores is ignored.
