@@ -152,9 +152,14 @@ impl Ctx {
         if let Some(thread) = io.as_ref() {
             return Ok(thread.mailbox().clone());
         }
-        let (threads, prefix) = {
+        let (threads, prefix, scheduling) = {
             let o = self.options.lock();
-            (o.io_threads, o.thread_name_prefix.clone())
+            let scheduling = crate::io::Scheduling {
+                policy: o.thread_sched_policy,
+                priority: o.thread_priority,
+                cpus: o.thread_affinity_cpus.clone(),
+            };
+            (o.io_threads, o.thread_name_prefix.clone(), scheduling)
         };
         if threads < 1 {
             return Err(Errno::EMTHREAD);
@@ -164,7 +169,7 @@ impl Ctx {
         } else {
             format!("{}/ZMQbg/IO/0", String::from_utf8_lossy(&prefix))
         };
-        let thread = IoThread::start(&name)?;
+        let thread = IoThread::start(&name, scheduling)?;
         let mailbox = thread.mailbox().clone();
         *io = Some(thread);
         Ok(mailbox)

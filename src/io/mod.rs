@@ -9,6 +9,7 @@ mod connecter;
 mod engine;
 mod listener;
 mod resolver;
+mod sched;
 
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
@@ -36,6 +37,7 @@ use listener::Accepted;
 pub use listener::{bind, Listen, Listener};
 use resolver::Resolver;
 pub use resolver::{system_lookup, Resolved};
+pub use sched::Scheduling;
 
 /// ZMQ_RECONNECT_STOP bits (libzmq 4.3.5 numbering; see `stop_reconnecting`).
 const RECONNECT_STOP_CONN_REFUSED: i32 = 1;
@@ -115,13 +117,16 @@ pub struct IoThread {
 }
 
 impl IoThread {
-    pub fn start(name: &str) -> Result<IoThread> {
+    pub fn start(name: &str, scheduling: Scheduling) -> Result<IoThread> {
         let mailbox = Mailbox::new()?;
         let sender = mailbox.sender();
         let poll = Poll::new().map_err(|_| Errno::EMTHREAD)?;
         let handle = std::thread::Builder::new()
             .name(name.to_string())
-            .spawn(move || Reactor::new(poll, mailbox).run())
+            .spawn(move || {
+                scheduling.apply();
+                Reactor::new(poll, mailbox).run()
+            })
             .map_err(|_| Errno::EMTHREAD)?;
         Ok(IoThread {
             mailbox: sender,
