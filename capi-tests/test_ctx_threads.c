@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 /* The thread id whose name is `name`, or -1. */
-static pid_t thread_named(const char *name)
+static pid_t find_thread(const char *name)
 {
     DIR *d = opendir("/proc/self/task");
     struct dirent *e;
@@ -32,6 +32,20 @@ static pid_t thread_named(const char *name)
     if (d)
         closedir(d);
     return found;
+}
+
+/* As find_thread, waiting up to 2 s: the thread names and schedules
+   itself once it runs, which may be after zmq_bind returned. */
+static pid_t thread_named(const char *name)
+{
+    int i;
+    for (i = 0; i < 200; i++) {
+        pid_t tid = find_thread(name);
+        if (tid > 0)
+            return tid;
+        usleep(10000);
+    }
+    return -1;
 }
 
 /* Starts the context's I/O thread (a tcp bind does); the socket is
@@ -57,6 +71,8 @@ static void test_name_and_affinity(void)
     s = start_io(ctx);
     tid = thread_named("7/ZMQbg/IO/0");
     CHECK(tid > 0);
+    /* It applies its scheduling right after taking its name. */
+    usleep(100000);
     CPU_ZERO(&set);
     CHECK(tid > 0 && sched_getaffinity(tid, sizeof set, &set) == 0);
     CHECK(CPU_COUNT(&set) == 1 && CPU_ISSET(0, &set));
@@ -83,6 +99,7 @@ static void test_policy_and_priority(void)
     s = start_io(ctx);
     tid = thread_named("ZMQbg/IO/0");
     CHECK(tid > 0);
+    usleep(100000);
     CHECK(tid > 0 && sched_getscheduler(tid) == SCHED_RR);
     CHECK(tid > 0 && sched_getparam(tid, &param) == 0 && param.sched_priority == 3);
     CHECK_OK(zmq_close(s));
