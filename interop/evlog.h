@@ -17,6 +17,8 @@
 
 #include <zmq.h>
 
+#include "peerutil.h"
+
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,28 +40,6 @@ static const char *evlog_who;
 static pthread_t evlog_thread;
 static int evlog_running;
 
-static inline const char *evlog_name(unsigned ev)
-{
-    switch (ev) {
-    case ZMQ_EVENT_CONNECTED: return "CONNECTED";
-    case ZMQ_EVENT_CONNECT_DELAYED: return "CONNECT_DELAYED";
-    case ZMQ_EVENT_CONNECT_RETRIED: return "CONNECT_RETRIED";
-    case ZMQ_EVENT_LISTENING: return "LISTENING";
-    case ZMQ_EVENT_BIND_FAILED: return "BIND_FAILED";
-    case ZMQ_EVENT_ACCEPTED: return "ACCEPTED";
-    case ZMQ_EVENT_ACCEPT_FAILED: return "ACCEPT_FAILED";
-    case ZMQ_EVENT_CLOSED: return "CLOSED";
-    case ZMQ_EVENT_CLOSE_FAILED: return "CLOSE_FAILED";
-    case ZMQ_EVENT_DISCONNECTED: return "DISCONNECTED";
-    case ZMQ_EVENT_MONITOR_STOPPED: return "MONITOR_STOPPED";
-    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL: return "HANDSHAKE_FAILED_NO_DETAIL";
-    case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: return "HANDSHAKE_SUCCEEDED";
-    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL: return "HANDSHAKE_FAILED_PROTOCOL";
-    case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: return "HANDSHAKE_FAILED_AUTH";
-    default: return "UNKNOWN";
-    }
-}
-
 static inline int evlog_is_handshake(uint16_t id)
 {
     return id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED || id == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
@@ -68,7 +48,7 @@ static inline int evlog_is_handshake(uint16_t id)
 
 static inline void evlog_format(const evlog_event_t *e, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s 0x%x", evlog_name(e->id), e->value);
+    snprintf(buf, cap, "%s 0x%x", event_name(e->id), e->value);
 }
 
 static inline void *evlog_run(void *arg)
@@ -103,7 +83,7 @@ static inline void *evlog_run(void *arg)
             evlog_events[evlog_count++] = e;
         pthread_mutex_unlock(&evlog_lock);
         if (evlog_who)
-            fprintf(stderr, "%s: event %s %u\n", evlog_who, evlog_name(e.id), e.value);
+            fprintf(stderr, "%s: event %s %u\n", evlog_who, event_name(e.id), e.value);
     }
     zmq_close(mon);
     return NULL;

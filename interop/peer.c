@@ -36,6 +36,8 @@
 
 #include <zmq.h>
 
+#include "peerutil.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -110,22 +112,6 @@ static void on_alarm(int sig)
     if (write(1, buf, len) < 0) { /* nothing to do */
     }
     _exit(3);
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-    }
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ------------------------------------------------------------------ */

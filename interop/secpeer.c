@@ -33,6 +33,8 @@
 
 #include <zmq.h>
 
+#include "peerutil.h"
+
 #include "evlog.h"
 #include "zaputil.h"
 
@@ -109,22 +111,6 @@ static void on_alarm(int sig)
     if (write(2, m, sizeof m - 1) < 0 || write(1, r, sizeof r - 1) < 0) { /* nothing to do */
     }
     _exit(3);
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-    }
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static const char *err(void)

@@ -24,53 +24,25 @@ set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 ROOT=$(cd "$HERE/.." && pwd -P)
-DEFAULT_LIBDIR=/usr/lib/x86_64-linux-gnu
-SIDE_A_LIBDIR=${SIDE_A_LIBDIR:-$DEFAULT_LIBDIR}
-SIDE_B_LIBDIR=${SIDE_B_LIBDIR:-$DEFAULT_LIBDIR}
+. "$HERE/sides.sh"
 SCENARIOS=${SCENARIOS:-"plain-ok plain-denied curve-ok curve-unknown-key curve-wrong-server-key"}
 BUDGET=${BUDGET:-80}
-CC=${CC:-cc}
-
-if [ -n "${INTEROP_OUT:-}" ]; then
-    OUT=$INTEROP_OUT
-    mkdir -p "$OUT"
-else
-    OUT=$(mktemp -d "${TMPDIR:-/tmp}/security.XXXXXX")
-    trap 'rm -rf "$OUT"' EXIT
-    trap 'rm -rf "$OUT"; exit 130' INT TERM
-fi
+make_out_dir security
 
 # ---- build once -----------------------------------------------------------
-CFLAGS="-std=c99 -O1 -g -Wall -Wextra -I $ROOT/include"
 echo "build: $CC $CFLAGS -o $OUT/secpeer $HERE/secpeer.c -lzmq -lpthread"
 $CC $CFLAGS -o "$OUT/secpeer" "$HERE/secpeer.c" ${LDFLAGS:-} -lzmq -lpthread || exit 2
 $CC $CFLAGS -o "$OUT/seckeys" "$HERE/seckeys.c" ${LDFLAGS:-} -lzmq || exit 2
 $CC $CFLAGS -o "$OUT/which" "$HERE/which.c" ${LDFLAGS:-} -lzmq -ldl || exit 2
-if readelf -d "$OUT/secpeer" 2>/dev/null | grep -Eq 'RPATH|RUNPATH'; then
-    echo "FAIL: secpeer was linked with an rpath"; exit 2
-fi
+no_rpath "$OUT/secpeer"
 
 # ---- which library does each side load? -----------------------------------
-canon_dir() { (cd "$1" 2>/dev/null && pwd -P); }
-verify_side() { # name libdir
-    line=$(LD_LIBRARY_PATH=$2 "$OUT/which") || { echo "FAIL: which failed for side $1"; exit 2; }
-    echo "side $1: LD_LIBRARY_PATH=$2 -> $line"
-    lib=${line#lib=}; lib=${lib%% version=*}
-    if [ -z "$(canon_dir "$2")" ] || [ "$(canon_dir "$2")" != "$(canon_dir "$(dirname "$lib")")" ]; then
-        echo "FAIL: side $1 loaded $lib, not a libzmq from $2"; exit 2
-    fi
-}
 verify_side A "$SIDE_A_LIBDIR"
 verify_side B "$SIDE_B_LIBDIR"
 
 pass=0
 fail=0
 start=$(date +%s)
-
-result_of() { # log file -> "N passed, N failed" or "no result"
-    r=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" 2>/dev/null | tail -n 1)
-    echo "${r:-no result}"
-}
 
 verdict() { # ok(0|1) label detail
     if [ "$1" -eq 0 ]; then echo "PASS $2  $3"; pass=$((pass + 1))
@@ -124,20 +96,13 @@ run_case() { # scenario role-of-A binder(A|B)
         verdict 1 "$label" "skipped, time budget of ${BUDGET}s used up"; return
     fi
 
-    LD_LIBRARY_PATH=$b_lib PEER_READY_FILE=$dir/ready \
-        "$OUT/secpeer" "$b_role" "@tcp://127.0.0.1:*" "$scen" >"$dir/$b_side.out" 2>"$dir/$b_side.err" &
+    start_side "$dir" "$b_side" "$b_lib" "$OUT/secpeer" "$b_role" "@tcp://127.0.0.1:*" "$scen"
     bpid=$!
-    i=0
-    while [ ! -f "$dir/ready" ] && [ $i -lt 100 ] && kill -0 "$bpid" 2>/dev/null; do
-        sleep 0.05; i=$((i + 1))
-    done
-    if [ ! -f "$dir/ready" ]; then
-        kill "$bpid" 2>/dev/null; wait "$bpid" 2>/dev/null
+    if ! wait_ready "$dir" "$bpid"; then
         verdict 1 "$label" "binder never became ready"; sed 's/^/    /' "$dir/$b_side.err"
         return
     fi
-    LD_LIBRARY_PATH=$c_lib "$OUT/secpeer" "$c_role" ">$(cat "$dir/ready")" "$scen" \
-        >"$dir/$c_side.out" 2>"$dir/$c_side.err" &
+    start_side "$dir" "$c_side" "$c_lib" "$OUT/secpeer" "$c_role" ">$(cat "$dir/ready")" "$scen"
     cpid=$!
     wait "$bpid"; brc=$?
     wait "$cpid"; crc=$?

@@ -31,6 +31,8 @@
 
 #include <zmq.h>
 
+#include "peerutil.h"
+
 #include "zaputil.h"
 
 #include <stdint.h>
@@ -42,35 +44,6 @@
 
 #define MAX_FRAMES 64
 #define MAX_ALLOWED 8
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const char *event_name(unsigned ev)
-{
-    switch (ev) {
-    case ZMQ_EVENT_CONNECTED: return "CONNECTED";
-    case ZMQ_EVENT_CONNECT_DELAYED: return "CONNECT_DELAYED";
-    case ZMQ_EVENT_CONNECT_RETRIED: return "CONNECT_RETRIED";
-    case ZMQ_EVENT_LISTENING: return "LISTENING";
-    case ZMQ_EVENT_BIND_FAILED: return "BIND_FAILED";
-    case ZMQ_EVENT_ACCEPTED: return "ACCEPTED";
-    case ZMQ_EVENT_ACCEPT_FAILED: return "ACCEPT_FAILED";
-    case ZMQ_EVENT_CLOSED: return "CLOSED";
-    case ZMQ_EVENT_CLOSE_FAILED: return "CLOSE_FAILED";
-    case ZMQ_EVENT_DISCONNECTED: return "DISCONNECTED";
-    case ZMQ_EVENT_MONITOR_STOPPED: return "MONITOR_STOPPED";
-    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL: return "HANDSHAKE_FAILED_NO_DETAIL";
-    case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: return "HANDSHAKE_SUCCEEDED";
-    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL: return "HANDSHAKE_FAILED_PROTOCOL";
-    case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: return "HANDSHAKE_FAILED_AUTH";
-    default: return "UNKNOWN";
-    }
-}
 
 static void print_event(void *mon)
 {
