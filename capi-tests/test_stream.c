@@ -222,6 +222,33 @@ static void test_stream_to_stream(void)
     CHECK_OK(zmq_close(b));
 }
 
+/* ROUTER with ROUTER_RAW (deprecated) behaves as STREAM on its
+   connections: generated ids, notifications, raw bytes, close by an empty
+   frame. */
+static void test_router_raw(void)
+{
+    void *router = sock(ctx, ZMQ_ROUTER);
+    unsigned char id[256];
+    size_t id_len = 0;
+    char buf[64];
+    int fd;
+
+    set_int(router, ZMQ_ROUTER_RAW, 1);
+    CHECK_OK(zmq_bind(router, "tcp://127.0.0.1:*"));
+    fd = raw_connect(port_of(router));
+    CHECK(stream_recv(router, id, &id_len, buf, sizeof buf) == 0);
+    CHECK(id_len == 5 && id[0] == 0);
+    CHECK(write(fd, "abc", 3) == 3);
+    CHECK(stream_recv_bytes(router, id, id_len, "abc"));
+    CHECK(stream_send(router, id, id_len, "xyz"));
+    CHECK(raw_read(fd, buf, 3) && memcmp(buf, "xyz", 3) == 0);
+    CHECK(zmq_send(router, id, id_len, ZMQ_SNDMORE) == (int) id_len);
+    CHECK(zmq_send(router, "", 0, 0) == 0);
+    CHECK(raw_sees_eof(router, fd));
+    close(fd);
+    CHECK_OK(zmq_close(router));
+}
+
 /* Next monitor event, or 0 when none arrives within 1 s. */
 static int next_event(void *mon, uint32_t *value)
 {
@@ -271,6 +298,7 @@ int main(void)
     test_client();
     test_stream_to_stream();
     test_events();
+    test_router_raw();
     CHECK_OK(zmq_ctx_term(ctx));
     return tu_finish();
 }

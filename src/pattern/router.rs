@@ -73,7 +73,12 @@ impl Router {
 
     /// Sends one part: the first is the routing id, the rest go to that
     /// peer. Used by REP too, to write the saved envelope back.
-    pub(super) fn send_part(&mut self, pipes: &mut Pipes, msg: Msg, opts: &Options) -> SendResult {
+    pub(super) fn send_part(
+        &mut self,
+        pipes: &mut Pipes,
+        mut msg: Msg,
+        opts: &Options,
+    ) -> SendResult {
         if !self.more_out {
             // The routing-id frame. Without MORE it is a message with no
             // body: dropped, as libzmq does.
@@ -89,6 +94,16 @@ impl Router {
             }
             self.more_out = true;
             return Ok(());
+        }
+        // ROUTER_RAW, as STREAM: one data part, whose MORE is ignored;
+        // an empty one closes the connection.
+        if opts.raw_socket {
+            msg.set_more(false);
+            if msg.is_empty() {
+                if let Some(id) = self.current_out.take() {
+                    pipes.mark_gone(id);
+                }
+            }
         }
         self.more_out = msg.more();
         if let Some(id) = self.current_out {
