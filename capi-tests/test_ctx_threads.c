@@ -1,4 +1,5 @@
-/* The context's thread options reach the I/O thread: its name with
+/* The context's thread options reach the I/O threads: their number
+   (ZMQ_IO_THREADS), their name with
    ZMQ_THREAD_NAME_PREFIX, its CPUs (THREAD_AFFINITY_CPU_ADD/REMOVE) and,
    as root, its policy and priority (THREAD_SCHED_POLICY, THREAD_PRIORITY).
    The thread is found by name in /proc/self/task. */
@@ -106,10 +107,42 @@ static void test_policy_and_priority(void)
     CHECK_OK(zmq_ctx_term(ctx));
 }
 
+/* ZMQ_IO_THREADS=2: two I/O threads, and connections served across
+   them carry every message. */
+static void test_two_io_threads(void)
+{
+    void *ctx = zmq_ctx_new();
+    void *pull, *push[6];
+    char ep[256];
+    size_t len = sizeof ep;
+    int i, n, got = 0;
+
+    CHECK_OK(zmq_ctx_set(ctx, ZMQ_IO_THREADS, 2));
+    pull = start_io(ctx);
+    CHECK_OK(zmq_getsockopt(pull, ZMQ_LAST_ENDPOINT, ep, &len));
+    for (i = 0; i < 6; i++) {
+        push[i] = sock(ctx, ZMQ_PUSH);
+        CHECK_OK(zmq_connect(push[i], ep));
+    }
+    CHECK(thread_named("ZMQbg/IO/0") > 0);
+    CHECK(thread_named("ZMQbg/IO/1") > 0);
+    for (n = 0; n < 100; n++)
+        for (i = 0; i < 6; i++)
+            send_str(push[i], "m", 0);
+    while (got < 600 && recv_is(pull, "m", 0))
+        got++;
+    CHECK(got == 600);
+    for (i = 0; i < 6; i++)
+        CHECK_OK(zmq_close(push[i]));
+    CHECK_OK(zmq_close(pull));
+    CHECK_OK(zmq_ctx_term(ctx));
+}
+
 int main(void)
 {
     tu_start("test_ctx_threads");
     test_name_and_affinity();
     test_policy_and_priority();
+    test_two_io_threads();
     return tu_finish();
 }

@@ -18,6 +18,8 @@ pub enum Command {
     Listen(Box<crate::io::Listen>),
     /// For the I/O thread: stop serving listener `id`.
     Unlisten(u64),
+    /// For an I/O thread: a connection another one accepted, to serve.
+    Adopt(Box<crate::io::Adopt>),
     /// For the I/O thread: a connect endpoint to keep connected.
     Connect(Box<crate::io::Connect>),
     /// For the I/O thread: a resolver worker's answer for a host name.

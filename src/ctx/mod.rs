@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::command::{Command, MailboxSender};
 use crate::errno::{Errno, Result};
-use crate::io::IoThread;
+use crate::io::IoPool;
 use crate::pipe::PipeEnd;
 pub use options::{CtxOptions, MSG_T_SIZE, SOCKET_LIMIT};
 
@@ -38,7 +38,7 @@ struct State {
 pub struct Ctx {
     options: Mutex<CtxOptions>,
     /// Started by the first tcp/ipc endpoint.
-    io: Mutex<Option<IoThread>>,
+    io: Mutex<Option<IoPool>>,
     state: Mutex<State>,
     all_closed: Condvar,
     shut_down: AtomicBool,
@@ -145,12 +145,13 @@ impl Ctx {
         }
     }
 
-    /// The I/O thread's mailbox, starting the thread on first use.
-    /// EMTHREAD when ZMQ_IO_THREADS is 0.
-    pub fn io_mailbox(&self) -> Result<MailboxSender> {
+    /// The mailbox of the I/O thread for new work of a socket with this
+    /// ZMQ_AFFINITY, starting the threads on first use. EMTHREAD when
+    /// ZMQ_IO_THREADS is 0.
+    pub fn io_mailbox(&self, affinity: u64) -> Result<MailboxSender> {
         let mut io = self.io.lock();
-        if let Some(thread) = io.as_ref() {
-            return Ok(thread.mailbox().clone());
+        if let Some(pool) = io.as_ref() {
+            return Ok(pool.choose(affinity));
         }
         let (threads, prefix, scheduling) = {
             let o = self.options.lock();
@@ -164,14 +165,14 @@ impl Ctx {
         if threads < 1 {
             return Err(Errno::EMTHREAD);
         }
-        let name = if prefix.is_empty() {
-            "ZMQbg/IO/0".to_string()
+        let prefix = if prefix.is_empty() {
+            String::new()
         } else {
-            format!("{}/ZMQbg/IO/0", String::from_utf8_lossy(&prefix))
+            format!("{}/", String::from_utf8_lossy(&prefix))
         };
-        let thread = IoThread::start(&name, scheduling)?;
-        let mailbox = thread.mailbox().clone();
-        *io = Some(thread);
+        let pool = IoPool::start(threads as usize, &prefix, &scheduling)?;
+        let mailbox = pool.choose(affinity);
+        *io = Some(pool);
         Ok(mailbox)
     }
 

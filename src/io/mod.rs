@@ -16,8 +16,8 @@ use mio::{Events, Interest, Poll, Token};
 use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::atomic::AtomicI32;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicI32, AtomicUsize};
 use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -30,6 +30,7 @@ use crate::socket::monitor::{self, MonitorSlot};
 use crate::socket::options::Mechanism;
 use crate::transport::ipc::IpcFilter;
 use crate::transport::tcp::TcpOptions;
+use crate::transport::Stream;
 use crate::zmtp::mechanism;
 use connecter::{Connecter, Step};
 use engine::{Engine, Role};
@@ -84,6 +85,8 @@ pub struct SocketLink {
     /// socket updates it whenever the option is set).
     pub linger: Arc<AtomicI32>,
     pub monitor: MonitorSlot,
+    /// ZMQ_AFFINITY: which I/O threads may serve its connections.
+    pub affinity: u64,
     /// Options of tcp sockets (and BACKLOG, for ipc too).
     pub tcp: Arc<TcpOptions>,
     pub ipc_filter: Arc<IpcFilter>,
@@ -110,41 +113,95 @@ pub struct Connect {
     pub assigned_routing_id: Option<Vec<u8>>,
 }
 
-/// Handle on a running I/O thread.
-pub struct IoThread {
+/// One I/O thread as the others and the context see it: where to send it
+/// work, and how much it has (the number of its listeners, connecters and
+/// engines).
+#[derive(Clone)]
+pub struct Peer {
     mailbox: MailboxSender,
-    handle: Option<JoinHandle<()>>,
+    load: Arc<AtomicUsize>,
 }
 
-impl IoThread {
-    pub fn start(name: &str, scheduling: Scheduling) -> Result<IoThread> {
-        let mailbox = Mailbox::new()?;
-        let sender = mailbox.sender();
-        let poll = Poll::new().map_err(|_| Errno::EMTHREAD)?;
-        let handle = std::thread::Builder::new()
-            .name(name.to_string())
-            .spawn(move || {
-                scheduling.apply();
-                Reactor::new(poll, mailbox).run()
-            })
-            .map_err(|_| Errno::EMTHREAD)?;
-        Ok(IoThread {
-            mailbox: sender,
-            handle: Some(handle),
-        })
+/// The context's I/O threads (ZMQ_IO_THREADS of them). New endpoints and
+/// accepted connections go to the least loaded thread the socket's
+/// ZMQ_AFFINITY allows, as libzmq chooses.
+pub struct IoPool {
+    peers: Arc<Vec<Peer>>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl IoPool {
+    /// Starts `count` threads named "<prefix>ZMQbg/IO/<n>".
+    pub fn start(count: usize, prefix: &str, scheduling: &Scheduling) -> Result<IoPool> {
+        let mut mailboxes = Vec::with_capacity(count);
+        let mut polls = Vec::with_capacity(count);
+        for _ in 0..count {
+            mailboxes.push(Mailbox::new()?);
+            polls.push(Poll::new().map_err(|_| Errno::EMTHREAD)?);
+        }
+        let peers: Arc<Vec<Peer>> = Arc::new(
+            mailboxes
+                .iter()
+                .map(|m| Peer {
+                    mailbox: m.sender(),
+                    load: Arc::new(AtomicUsize::new(0)),
+                })
+                .collect(),
+        );
+        let mut pool = IoPool {
+            peers: peers.clone(),
+            handles: Vec::with_capacity(count),
+        };
+        for (me, (mailbox, poll)) in mailboxes.into_iter().zip(polls).enumerate() {
+            let (peers, scheduling) = (peers.clone(), scheduling.clone());
+            let handle = std::thread::Builder::new()
+                .name(format!("{prefix}ZMQbg/IO/{me}"))
+                .spawn(move || {
+                    scheduling.apply();
+                    Reactor::new(poll, mailbox, peers, me).run()
+                })
+                .map_err(|_| Errno::EMTHREAD)?;
+            pool.handles.push(handle);
+        }
+        Ok(pool)
     }
 
-    pub fn mailbox(&self) -> &MailboxSender {
-        &self.mailbox
+    /// The mailbox of the thread for new work of a socket with this
+    /// ZMQ_AFFINITY (0: any thread).
+    pub fn choose(&self, affinity: u64) -> MailboxSender {
+        self.peers[least_loaded(&self.peers, affinity)]
+            .mailbox
+            .clone()
     }
 
-    /// Stops the thread once its engines have sent what they hold.
-    pub fn stop(mut self) {
-        self.mailbox.send(Command::Stop);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
+    /// Stops every thread once its engines have sent what they hold.
+    pub fn stop(self) {
+        for peer in self.peers.iter() {
+            peer.mailbox.send(Command::Stop);
+        }
+        for handle in self.handles {
+            let _ = handle.join();
         }
     }
+}
+
+/// The index of the least loaded peer among those `affinity` allows (bit
+/// n: thread n; 0 or no allowed thread: all of them).
+fn least_loaded(peers: &[Peer], affinity: u64) -> usize {
+    let allowed = |i: usize| affinity == 0 || i >= 64 || affinity & (1 << i) != 0;
+    let pick = |only_allowed: bool| {
+        (0..peers.len())
+            .filter(|&i| !only_allowed || allowed(i))
+            .min_by_key(|&i| peers[i].load.load(Relaxed))
+    };
+    pick(true).or_else(|| pick(false)).unwrap_or(0)
+}
+
+/// An accepted connection handed to the thread that will serve it.
+pub struct Adopt {
+    stream: Stream,
+    link: SocketLink,
+    endpoint: String,
 }
 
 enum Entity {
@@ -160,6 +217,9 @@ const MAILBOX: Token = Token(0);
 struct Reactor {
     poll: Poll,
     mailbox: Mailbox,
+    /// Every I/O thread of the context, this one at index `me`.
+    peers: Arc<Vec<Peer>>,
+    me: usize,
     entities: Vec<Option<Entity>>,
     free: Vec<usize>,
     /// Pipe token (of an engine's end) to entity slot.
@@ -176,11 +236,13 @@ struct Reactor {
 }
 
 impl Reactor {
-    fn new(poll: Poll, mailbox: Mailbox) -> Reactor {
+    fn new(poll: Poll, mailbox: Mailbox, peers: Arc<Vec<Peer>>, me: usize) -> Reactor {
         let resolver = Resolver::new(mailbox.sender(), resolver::system_lookup);
         Reactor {
             poll,
             mailbox,
+            peers,
+            me,
             entities: Vec::new(),
             free: Vec::new(),
             by_pipe: HashMap::new(),
@@ -305,11 +367,24 @@ impl Reactor {
                 }
             }
             Command::Stop => self.stopping = Some(Instant::now()),
+            Command::Adopt(adopt) => self.adopt(*adopt),
             Command::Attach(_) => {}
         }
     }
 
+    /// Publishes how much this thread serves, for choosing threads.
+    fn update_load(&self) {
+        let load = self.entities.len() - self.free.len();
+        self.peers[self.me].load.store(load, Relaxed);
+    }
+
     fn insert(&mut self, e: Entity) -> usize {
+        let slot = self.insert_entity(e);
+        self.update_load();
+        slot
+    }
+
+    fn insert_entity(&mut self, e: Entity) -> usize {
         match self.free.pop() {
             Some(slot) => {
                 self.entities[slot] = Some(e);
@@ -355,7 +430,20 @@ impl Reactor {
         }
         self.timers.retain(|&(_, s), _| s != slot);
         self.free.push(slot);
+        self.update_load();
         Some(e)
+    }
+
+    /// Starts serving a connection accepted by this thread or another.
+    fn adopt(&mut self, adopt: Adopt) {
+        let engine = Engine::new(
+            adopt.stream,
+            adopt.link,
+            Role::Accepted,
+            self.mailbox.sender(),
+            adopt.endpoint,
+        );
+        self.add_engine(engine);
     }
 
     fn register(&mut self, slot: usize) {
@@ -409,14 +497,19 @@ impl Reactor {
                     let endpoint = l.endpoint.clone();
                     link.monitor
                         .emit(monitor::ACCEPTED, stream.fd() as u32, &endpoint);
-                    let engine = Engine::new(
+                    let adopt = Adopt {
                         stream,
                         link,
-                        Role::Accepted,
-                        self.mailbox.sender(),
                         endpoint,
-                    );
-                    self.add_engine(engine);
+                    };
+                    let thread = least_loaded(&self.peers, adopt.link.affinity);
+                    if thread == self.me {
+                        self.adopt(adopt);
+                    } else {
+                        self.peers[thread]
+                            .mailbox
+                            .send(Command::Adopt(Box::new(adopt)));
+                    }
                 }
                 Accepted::Failed(code) => {
                     l.link

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::command::{Command, Mailbox};
+use crate::command::{Command, Mailbox, MailboxSender};
 use crate::ctx::Ctx;
 use crate::errno::{Errno, Result};
 use crate::io;
@@ -50,9 +50,9 @@ pub struct Socket {
     /// they keep the endpoints alive until disconnected or closed.
     parked: Vec<PipeEnd>,
     /// tcp/ipc listeners: the endpoint as resolved (ZMQ_LAST_ENDPOINT,
-    /// the only text unbind knows them by, as in libzmq) and the id the
-    /// I/O thread knows it by.
-    listeners: Vec<(String, u64)>,
+    /// the only text unbind knows them by, as in libzmq), the id its I/O
+    /// thread knows it by, and that thread's mailbox.
+    listeners: Vec<(String, u64, MailboxSender)>,
     /// ZMQ_LINGER as the I/O thread reads it at termination.
     linger: Arc<AtomicI32>,
     monitor: MonitorSlot,
@@ -196,6 +196,7 @@ impl Socket {
             Command::Listen(_)
             | Command::Unlisten(_)
             | Command::Connect(_)
+            | Command::Adopt(_)
             | Command::Resolved(_) => {}
         }
     }
@@ -427,7 +428,7 @@ impl Socket {
                 Ok(())
             }
             Transport::Tcp | Transport::Ipc => {
-                let io = self.ctx.io_mailbox()?;
+                let io = self.ctx.io_mailbox(self.options.affinity)?;
                 let link = self.link();
                 let bound = match ep.transport {
                     Transport::Tcp => {
@@ -455,7 +456,7 @@ impl Socket {
                     endpoint: resolved.clone(),
                     wildcard,
                 })));
-                self.listeners.push((resolved.clone(), id));
+                self.listeners.push((resolved.clone(), id, io));
                 self.options.last_endpoint = resolved;
                 Ok(())
             }
@@ -508,6 +509,7 @@ impl Socket {
             raw_notify: self.options.stream_notify,
             linger: self.linger.clone(),
             monitor: self.monitor.clone(),
+            affinity: o.affinity,
             tcp: Arc::new(tcp::TcpOptions {
                 ipv6: o.ipv6,
                 sndbuf: o.sndbuf,
@@ -562,7 +564,7 @@ impl Socket {
                     }
                     _ => io::Target::Ipc(ipc::ipc_path(ep.address)?),
                 };
-                let io = self.ctx.io_mailbox()?;
+                let io = self.ctx.io_mailbox(self.options.affinity)?;
                 // Without IMMEDIATE the pipe exists from now on, so
                 // messages queue for the peer before it is reached. With
                 // it, the pipe is parked: it only keeps the endpoint alive,
@@ -648,12 +650,10 @@ impl Socket {
         if let Some(pos) = self
             .listeners
             .iter()
-            .position(|(resolved, _)| *resolved == key)
+            .position(|(resolved, ..)| *resolved == key)
         {
-            let (_, id) = self.listeners.remove(pos);
-            if let Ok(io) = self.ctx.io_mailbox() {
-                io.send(Command::Unlisten(id));
-            }
+            let (_, id, io) = self.listeners.remove(pos);
+            io.send(Command::Unlisten(id));
             return Ok(());
         }
         let ids: Vec<PipeId> = self
@@ -673,7 +673,7 @@ impl Socket {
     }
 
     fn has_endpoint(&self, key: &str) -> bool {
-        self.listeners.iter().any(|(resolved, _)| resolved == key)
+        self.listeners.iter().any(|(resolved, ..)| resolved == key)
             || self
                 .pipes
                 .ids()
@@ -719,12 +719,8 @@ impl Drop for Socket {
         for name in std::mem::take(&mut self.bound) {
             self.ctx.inproc_unbind(&name, self.id);
         }
-        if !self.listeners.is_empty() {
-            if let Ok(io) = self.ctx.io_mailbox() {
-                for (_, id) in self.listeners.drain(..) {
-                    io.send(Command::Unlisten(id));
-                }
-            }
+        for (_, id, io) in self.listeners.drain(..) {
+            io.send(Command::Unlisten(id));
         }
         self.monitor.replace(None, 0);
         self.ctx.unregister_socket(self.id);
