@@ -7,7 +7,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 
 use super::SocketLink;
-use crate::transport::{ip, ipc, tcp, BindAddress, Stream};
+use crate::transport::{self, ip, ipc, tcp, BindAddress, Stream};
 
 pub enum Listener {
     Tcp(mio::net::TcpListener),
@@ -78,6 +78,25 @@ pub fn bind(
     addr: &BindAddress,
     link: &SocketLink,
 ) -> io::Result<(Listener, String, Option<Wildcard>)> {
+    if link.use_fd >= 0 {
+        // ZMQ_USE_FD: the application's listening socket; the address
+        // only says which transport it is.
+        let fd = transport::adopt_listener(link.use_fd)?;
+        return match addr {
+            BindAddress::Tcp(_) => {
+                let l = mio::net::TcpListener::from_std(fd.into());
+                let text = ip::endpoint_text(&l.local_addr()?);
+                Ok((Listener::Tcp(l), text, None))
+            }
+            BindAddress::Ipc(path) => {
+                let l = mio::net::UnixListener::from_std(fd.into());
+                let local = l.local_addr()?;
+                let path = local.as_pathname().unwrap_or(path);
+                let text = format!("ipc://{}", path.display());
+                Ok((Listener::Unix(l), text, None))
+            }
+        };
+    }
     match addr {
         BindAddress::Tcp(sa) => {
             let l = tcp::listen(sa, &link.tcp)?;

@@ -87,6 +87,8 @@ pub struct SocketLink {
     pub monitor: MonitorSlot,
     /// ZMQ_AFFINITY: which I/O threads may serve its connections.
     pub affinity: u64,
+    /// ZMQ_USE_FD: a listening socket to bind with, or -1.
+    pub use_fd: i32,
     /// Options of tcp sockets (and BACKLOG, for ipc too).
     pub tcp: Arc<TcpOptions>,
     pub ipc_filter: Arc<IpcFilter>,

@@ -510,6 +510,7 @@ impl Socket {
             linger: self.linger.clone(),
             monitor: self.monitor.clone(),
             affinity: o.affinity,
+            use_fd: o.use_fd,
             tcp: Arc::new(tcp::TcpOptions {
                 ipv6: o.ipv6,
                 sndbuf: o.sndbuf,

@@ -97,3 +97,8 @@ impl io::Write for Stream {
         Ok(())
     }
 }
+
+/// Takes over the listening socket an application gave with ZMQ_USE_FD.
+pub fn adopt_listener(fd: RawFd) -> io::Result<std::os::fd::OwnedFd> {
+    sys::adopt_listener(fd)
+}

@@ -53,7 +53,6 @@ pub fn set_bytes(fd: &impl AsRawFd, level: c_int, name: c_int, value: &[u8]) -> 
     .map(drop)
 }
 
-#[cfg(test)]
 pub fn get_int(fd: RawFd, level: c_int, name: c_int) -> io::Result<c_int> {
     let mut value: c_int = 0;
     let mut len = size_of::<c_int>() as socklen_t;
@@ -170,6 +169,23 @@ pub fn connect(fd: &impl AsRawFd, addr: &RawAddr) -> io::Result<()> {
 pub fn listen(fd: &impl AsRawFd, backlog: i32) -> io::Result<()> {
     // SAFETY: listen(2) takes plain integers.
     check(unsafe { libc::listen(fd.as_raw_fd(), backlog) }).map(drop)
+}
+
+/// Takes over a listening socket the application made (ZMQ_USE_FD):
+/// checked to be an open socket that listens, made non-blocking. It is
+/// ours from then on, closed with the listener, as libzmq does.
+pub fn adopt_listener(fd: RawFd) -> io::Result<OwnedFd> {
+    if get_int(fd, libc::SOL_SOCKET, libc::SO_ACCEPTCONN)? != 1 {
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    // SAFETY: fcntl(2) on an fd takes plain integers.
+    let flags = check(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+    // SAFETY: as above.
+    check(unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) })?;
+    // SAFETY: getsockopt succeeded on fd, so it is an open socket; the
+    // application gave it to the library with ZMQ_USE_FD, which is how
+    // libzmq takes ownership of it too.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
 /// Every interface address of the given family, in getifaddrs order.
