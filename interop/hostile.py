@@ -812,11 +812,15 @@ def run_cases(cases, servers, only=(), skip=()):
     return passed, failed
 
 
-def main():
+def run_suite(cases, prefix, start_servers):
+    """Builds the programs, checks which library the server loads, starts
+    the servers (start_servers(bins) -> {"strict": .., "default": ..}), runs
+    the cases named on the command line (all by default, less HOSTILE_SKIP)
+    and prints the totals; the exit status."""
     only = [a for a in sys.argv[1:] if not a.startswith("-")]
     # Cases a library is known not to handle yet (named in STATUS.md).
     skip = os.environ.get("HOSTILE_SKIP", "").split()
-    tmp = tempfile.mkdtemp(prefix="hostile.")
+    tmp = tempfile.mkdtemp(prefix=prefix)
     passed = failed = 0
     servers = {}
     try:
@@ -826,9 +830,8 @@ def main():
         if not server_loads_libdir(bins["which"]):
             print("0 passed, 1 failed")
             return 1
-        servers["strict"] = Server(bins["server"], "strict", "1000", "2000")
-        servers["default"] = Server(bins["server"], "default", "-", "-")
-        passed, failed = run_cases(CASES, servers, only, skip)
+        servers.update(start_servers(bins))
+        passed, failed = run_cases(cases, servers, only, skip)
     finally:
         for s in servers.values():
             if s.alive():
@@ -838,6 +841,13 @@ def main():
         os.rmdir(tmp)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def main():
+    return run_suite(CASES, "hostile.", lambda bins: {
+        "strict": Server(bins["server"], "strict", "1000", "2000"),
+        "default": Server(bins["server"], "default", "-", "-"),
+    })
 
 
 if __name__ == "__main__":

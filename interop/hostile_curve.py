@@ -27,11 +27,9 @@ written next to it.
 
 Prints one line per case and "N passed, N failed"; exits 1 on failure.
 """
-import os
 import socket
 import struct
 import sys
-import tempfile
 import time
 
 # importing hostile.py and curvezmq.py must not leave __pycache__ behind
@@ -39,7 +37,7 @@ sys.dont_write_bytecode = True
 
 import curvezmq as cz  # noqa: E402 (after the line above on purpose)
 import hostile  # noqa: E402
-from hostile import CLOSE_AT_ONCE, Closed, Server, build, command, greeting, prop  # noqa: E402
+from hostile import CLOSE_AT_ONCE, Closed, Server, command, greeting, prop  # noqa: E402
 
 SERVER_PK, SERVER_SK = cz.keypair()
 GOOD_PK, GOOD_SK = cz.keypair()  # the well-behaved client (allowed by ZAP)
@@ -546,32 +544,12 @@ CASES = [
 
 
 def main():
-    only = [a for a in sys.argv[1:] if not a.startswith("-")]
-    skip = os.environ.get("HOSTILE_SKIP", "").split()
-    tmp = tempfile.mkdtemp(prefix="hostile_curve.")
-    passed = failed_n = 0
-    servers = {}
-    try:
-        bins = build(tmp)
-        if os.environ.get("SERVER_BIN"):
-            bins["server"] = os.environ["SERVER_BIN"]
-        if not hostile.server_loads_libdir(bins["which"]):
-            print("0 passed, 1 failed")
-            return 1
-        curve = {"SERVER_CURVE_SECRET": cz.z85(SERVER_SK)}
-        allow = dict(curve, SERVER_ZAP_ALLOW=cz.z85(GOOD_PK) + " " + cz.z85(EVIL_PK))
-        servers["strict"] = Server(bins["server"], "strict", "1000", "2000", allow, good_client)
-        servers["default"] = Server(bins["server"], "default", "-", "-", curve, good_client)
-        passed, failed_n = hostile.run_cases(CASES, servers, only, skip)
-    finally:
-        for s in servers.values():
-            if s.alive():
-                s.proc.kill()
-        for f in os.listdir(tmp):
-            os.unlink(os.path.join(tmp, f))
-        os.rmdir(tmp)
-    print("%d passed, %d failed" % (passed, failed_n))
-    return 1 if failed_n else 0
+    curve = {"SERVER_CURVE_SECRET": cz.z85(SERVER_SK)}
+    allow = dict(curve, SERVER_ZAP_ALLOW=cz.z85(GOOD_PK) + " " + cz.z85(EVIL_PK))
+    return hostile.run_suite(CASES, "hostile_curve.", lambda bins: {
+        "strict": Server(bins["server"], "strict", "1000", "2000", allow, good_client),
+        "default": Server(bins["server"], "default", "-", "-", curve, good_client),
+    })
 
 
 if __name__ == "__main__":
