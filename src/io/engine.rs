@@ -417,17 +417,28 @@ impl Engine {
     /// A protocol error: reported (or not) as libzmq reports it; the
     /// connection is closed and not tried again.
     fn refuse(&mut self, failure: Failure) {
+        self.report(failure);
+        self.protocol_error = true;
+        self.close();
+    }
+
+    /// The monitor event libzmq emits for a failure, if any.
+    fn report(&self, failure: Failure) {
         let (event, value) = match failure {
             Failure::Protocol(code) => (monitor::HANDSHAKE_FAILED_PROTOCOL, code),
             Failure::Auth(code) => (monitor::HANDSHAKE_FAILED_AUTH, code),
             Failure::NoDetail(errno) => (monitor::HANDSHAKE_FAILED_NO_DETAIL, errno as u32),
-            Failure::Silent => (0, 0),
+            Failure::Silent => return,
         };
-        if event != 0 {
-            self.link.monitor.emit(event, value, &self.endpoint);
+        self.link.monitor.emit(event, value, &self.endpoint);
+    }
+
+    /// Sends the commands a failed mechanism still owes the peer (its
+    /// ERROR).
+    fn send_owed_commands(&mut self) {
+        while let Some(Ok(Some(body))) = self.mechanism.as_mut().map(|m| m.next_command()) {
+            self.command(&body);
         }
-        self.protocol_error = true;
-        self.close();
     }
 
     /// Reads what the stream has, into `buf` (scratch space the reactor
@@ -657,20 +668,14 @@ impl Engine {
     /// the peer to close (or HANDSHAKE_IVL to end); a connecting socket
     /// tries again after that.
     fn deny(&mut self, code: u32) {
-        self.link
-            .monitor
-            .emit(monitor::HANDSHAKE_FAILED_AUTH, code, &self.endpoint);
-        while let Some(Ok(Some(body))) = self.mechanism.as_mut().map(|m| m.next_command()) {
-            self.command(&body);
-        }
+        self.report(Failure::Auth(code));
+        self.send_owed_commands();
     }
 
     /// A failed handshake step: the ERROR the mechanism owes the peer goes
     /// out before the connection closes.
     fn handshake_failed(&mut self, failure: Failure) {
-        while let Some(Ok(Some(body))) = self.mechanism.as_mut().map(|m| m.next_command()) {
-            self.command(&body);
-        }
+        self.send_owed_commands();
         self.refuse(failure);
     }
 
