@@ -834,6 +834,14 @@ impl Engine {
     /// the identity of an old peer, and to the socket after (unwrapped by
     /// the mechanism), as far as its pipe has room.
     fn deliver(&mut self) {
+        self.deliver_frames();
+        // One wake-up for all the socket got.
+        if let Some(pipe) = self.pipe.as_mut() {
+            pipe.flush();
+        }
+    }
+
+    fn deliver_frames(&mut self) {
         loop {
             if self.phase == Phase::Ready && !self.decoded.is_empty() && !self.flush_decoded() {
                 self.read_blocked = true;
@@ -908,7 +916,7 @@ impl Engine {
         }
         self.more_in = msg.more();
         msg.set_metadata(self.metadata.clone());
-        if !pipe.write(msg) {
+        if !pipe.write_held(msg) {
             self.socket_gone = true;
         }
         Ok(())

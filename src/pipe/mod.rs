@@ -116,6 +116,8 @@ pub struct PipeEnd {
     inp: Arc<ChannelState>,
     staged: Vec<Msg>,
     written: u64,
+    /// Items written since the reader was last checked for idleness.
+    unflushed: bool,
     read_seen: u64,
     head: VecDeque<Msg>,
     read: u64,
@@ -156,6 +158,7 @@ pub fn pair(a_to_b: u64, b_to_a: u64) -> (PipeEnd, PipeEnd) {
         inp,
         staged: Vec::new(),
         written: 0,
+        unflushed: false,
         read_seen: 0,
         head: VecDeque::new(),
         read: 0,
@@ -281,6 +284,16 @@ impl PipeEnd {
     /// Queues one part. The message becomes visible to the reader with its
     /// last part. Returns false when the peer is gone (the part is dropped).
     pub fn write(&mut self, msg: Msg) -> bool {
+        let written = self.write_held(msg);
+        self.flush();
+        written
+    }
+
+    /// Queues one part as [`write`](Self::write) does, but leaves waking
+    /// an idle reader to [`flush`](Self::flush): an engine writes all it
+    /// decoded from one read, then wakes the socket once (libzmq's pipe
+    /// flush), instead of once per message.
+    pub fn write_held(&mut self, msg: Msg) -> bool {
         if msg.more() {
             self.staged.push(msg);
             return !self.peer_gone;
@@ -297,8 +310,15 @@ impl PipeEnd {
             return false;
         }
         self.written += 1;
-        self.wake_reader();
+        self.unflushed = true;
         true
+    }
+
+    /// Wakes the reader if it went idle before seeing what was written.
+    pub fn flush(&mut self) {
+        if std::mem::take(&mut self.unflushed) {
+            self.wake_reader();
+        }
     }
 
     /// Drops the parts of an unfinished outgoing message.
@@ -536,6 +556,27 @@ mod tests {
             .filter(|c| matches!(c, Command::ActivateRead(t) if *t == b.token()))
             .count();
         assert_eq!(wakes, 1);
+    }
+
+    #[test]
+    fn held_writes_wake_the_reader_at_flush() {
+        let (mut a, mut b, _ma, mut mb) = setup(0);
+        assert_eq!(body(b.read()), b"<empty>");
+        while mb.recv().is_some() {}
+        let wakes = |mb: &mut Mailbox| {
+            std::iter::from_fn(|| mb.recv())
+                .filter(|c| matches!(c, Command::ActivateRead(t) if *t == b.token()))
+                .count()
+        };
+        a.write_held(Msg::from_slice(b"1").unwrap());
+        a.write_held(Msg::from_slice(b"2").unwrap());
+        assert_eq!(wakes(&mut mb), 0, "no wake-up before the flush");
+        a.flush();
+        assert_eq!(wakes(&mut mb), 1);
+        a.flush();
+        assert_eq!(wakes(&mut mb), 0, "nothing new, nothing to say");
+        assert_eq!(body(b.read()), b"1");
+        assert_eq!(body(b.read()), b"2");
     }
 
     #[test]
