@@ -96,10 +96,9 @@ pub struct Engine {
     /// Our greeting, of which `greeting_sent` bytes were queued so far.
     our_greeting: [u8; GREETING_LEN],
     greeting_sent: usize,
+    /// ZMTP 3 connections only; once ready it frames (CURVE: boxes) every
+    /// frame out and unwraps every frame in.
     mechanism: Option<Box<dyn Mechanism>>,
-    /// The mechanism wraps every frame once ready (CURVE); NULL and PLAIN
-    /// pass them unchanged, so they are not asked.
-    boxing: bool,
     /// The pipe to the ZAP handler while a request is out, and the reply
     /// parts read so far.
     zap: Option<PipeEnd>,
@@ -189,7 +188,6 @@ impl Engine {
             our_greeting,
             greeting_sent: SIGNATURE_LEN,
             mechanism: None,
-            boxing: false,
             zap: None,
             zap_reply: Vec::new(),
             zap_token: None,
@@ -566,7 +564,6 @@ impl Engine {
                 }
                 match self.new_mechanism() {
                     Ok(ours) => {
-                        self.boxing = self.link.mechanism == Kind::Curve;
                         self.mechanism = Some(ours);
                     }
                     Err(failure) => {
@@ -761,19 +758,17 @@ impl Engine {
 
     /// Frames one message part (or command) once messages flow.
     fn send(&mut self, msg: Msg) {
-        let encoded = match self.mechanism.as_mut() {
-            Some(mech) if self.boxing => mech.encode(msg),
-            _ => Ok(msg),
-        };
-        let msg = match encoded {
-            Ok(msg) => msg,
-            Err(failure) => {
-                self.refuse(failure);
-                return;
+        match self.mechanism.as_mut() {
+            Some(mech) => {
+                if let Err(failure) = mech.encode(&msg, &mut self.out) {
+                    self.refuse(failure);
+                }
             }
-        };
-        let command = msg.flags() & flags::COMMAND != 0;
-        self.frame(msg.more(), command, msg.data());
+            _ => {
+                let command = msg.flags() & flags::COMMAND != 0;
+                self.frame(msg.more(), command, msg.data());
+            }
+        }
     }
 
     /// A STREAM connection is ready as soon as it exists; its application
@@ -867,7 +862,7 @@ impl Engine {
                 }
                 _ => {
                     let decoded = match self.mechanism.as_mut() {
-                        Some(mech) if self.boxing => mech.decode(frame),
+                        Some(mech) => mech.decode(frame),
                         _ => Ok(frame),
                     };
                     let msg = match decoded {

@@ -215,6 +215,50 @@ impl Msg {
         unsafe { std::slice::from_raw_parts_mut(ptr, len) }
     }
 
+    /// Drops the first `n` bytes of the body (all of it if shorter). A
+    /// large body is not copied: the message views the rest of its block,
+    /// as a decrypted frame's plaintext behind its header. What is left of
+    /// a large body once small enough moves inline, as received small
+    /// messages are.
+    pub fn trim_front(&mut self, n: usize) {
+        let n = n.min(self.len());
+        if n == 0 {
+            return;
+        }
+        if self.len() - n <= MAX_INLINE && self.kind != KIND_INLINE {
+            let mut small = Msg::new();
+            small.inline_len = (self.len() - n) as u8;
+            small.data_mut().copy_from_slice(&self.data()[n..]);
+            small.flags = self.flags & !flags::SHARED;
+            small.routing_id = self.routing_id;
+            small.metadata = self.metadata.take();
+            small.group = self.group.take();
+            *self = small;
+            return;
+        }
+        match self.kind {
+            KIND_HEAP => {
+                // SAFETY: `kind` says the heap field is live; n <= len, so
+                // the view stays inside the block's body.
+                let heap = unsafe { &mut self.body.heap };
+                heap.data = heap.data.wrapping_add(n);
+                heap.len -= n;
+            }
+            KIND_CONST => {
+                // SAFETY: as above, for constant memory.
+                let konst = unsafe { &mut self.body.konst };
+                konst.data = konst.data.wrapping_add(n);
+                konst.len -= n;
+            }
+            _ => {
+                let len = self.len();
+                // SAFETY: `kind` says the inline field is live.
+                unsafe { self.body.inline.copy_within(n..len, 0) };
+                self.inline_len = (len - n) as u8;
+            }
+        }
+    }
+
     pub fn flags(&self) -> u8 {
         self.flags
     }
@@ -354,6 +398,35 @@ mod tests {
         assert_eq!(a.data_ptr(), b.data_ptr());
         drop(a);
         assert_eq!(b.data(), &[7u8; 100][..]);
+    }
+
+    #[test]
+    fn trim_front_keeps_large_bodies_in_place() {
+        let body: Vec<u8> = (0..200u8).collect();
+        let mut m = Msg::from_slice(&body).unwrap();
+        m.set_flags(flags::MORE);
+        let start = m.data_ptr();
+        m.trim_front(33);
+        assert_eq!(m.data(), &body[33..]);
+        assert_eq!(m.data_ptr(), start.wrapping_add(33), "not copied");
+        assert!(m.more());
+        let mut copy = m.share();
+        copy.trim_front(1);
+        assert_eq!(m.data(), &body[33..], "a copy trims only itself");
+        assert_eq!(copy.data(), &body[34..]);
+
+        // What is left moves inline once small, without the SHARED flag.
+        m.trim_front(200 - 33 - 5);
+        assert_eq!(m.data(), &body[195..]);
+        assert!(!m.is_shared() && m.more());
+        assert!(m.kind == KIND_INLINE);
+        drop(copy);
+
+        let mut small = Msg::from_slice(b"0123456789").unwrap();
+        small.trim_front(4);
+        assert_eq!(small.data(), b"456789");
+        small.trim_front(100);
+        assert!(small.is_empty());
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub mod zap;
 #[cfg(test)]
 mod testing;
 
-use crate::msg::Msg;
+use crate::msg::{flags, Msg};
+use crate::zmtp::codec::encode_header;
 use zeroize::Zeroizing;
 
 /// ZMQ_PROTOCOL_ERROR_* values: the value of a HANDSHAKE_FAILED_PROTOCOL
@@ -147,16 +148,24 @@ pub trait Mechanism: Send {
     /// them (the engine adds it).
     fn peer_properties(&self) -> &[(Vec<u8>, Vec<u8>)];
 
-    /// An outgoing frame once Ready, commands included (PING, PONG, and
-    /// SUBSCRIBE/CANCEL as the peer's ZMTP version wants them: a COMMAND
-    /// Msg for 3.1, a `\x01`/`\x00` data Msg for 3.0). NULL and PLAIN
-    /// return it unchanged; CURVE returns a MESSAGE to send as a final data
-    /// frame (see `curve::message`).
-    fn encode(&mut self, msg: Msg) -> Result<Msg, Failure>;
+    /// Appends to `out` the ZMTP 3 frame that carries an outgoing frame
+    /// once Ready, commands included (PING, PONG, and SUBSCRIBE/CANCEL as
+    /// the peer's ZMTP version wants them: a COMMAND Msg for 3.1, a
+    /// `\x01`/`\x00` data Msg for 3.0). NULL and PLAIN frame it as it is;
+    /// CURVE boxes it into a MESSAGE, a final data frame (see
+    /// `curve::message`), right in `out`.
+    fn encode(&mut self, msg: &Msg, out: &mut Vec<u8>) -> Result<(), Failure> {
+        let command = msg.flags() & flags::COMMAND != 0;
+        encode_header(msg.more(), command, msg.len(), out);
+        out.extend_from_slice(msg.data());
+        Ok(())
+    }
 
     /// An incoming frame once Ready, commands included: the inverse of
     /// `encode`. The result's COMMAND flag says whether it is a command.
-    fn decode(&mut self, msg: Msg) -> Result<Msg, Failure>;
+    fn decode(&mut self, msg: Msg) -> Result<Msg, Failure> {
+        Ok(msg)
+    }
 }
 
 /// libzmq's first check on a command a server receives: a name length

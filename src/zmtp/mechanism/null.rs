@@ -5,7 +5,6 @@
 
 use super::metadata::{encode_ours, parse_peer, PeerProperties};
 use super::{protocol_error as pe, zap, Config, Failure, Mechanism, Status};
-use crate::msg::Msg;
 use crate::zmtp::command;
 
 #[derive(Clone, PartialEq, Eq)]
@@ -147,14 +146,6 @@ impl Mechanism for Null {
 
     fn peer_properties(&self) -> &[(Vec<u8>, Vec<u8>)] {
         self.peer.all()
-    }
-
-    fn encode(&mut self, msg: Msg) -> Result<Msg, Failure> {
-        Ok(msg)
-    }
-
-    fn decode(&mut self, msg: Msg) -> Result<Msg, Failure> {
-        Ok(msg)
     }
 }
 

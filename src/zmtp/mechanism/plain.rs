@@ -8,7 +8,6 @@
 
 use super::metadata::{self, PeerProperties};
 use super::{check_command_structure, protocol_error, zap, Config, Failure, Mechanism, Status};
-use crate::msg::Msg;
 
 const HELLO: &[u8] = b"\x05HELLO";
 const WELCOME: &[u8] = b"\x07WELCOME";
@@ -153,14 +152,6 @@ impl Mechanism for PlainClient {
 
     fn peer_properties(&self) -> &[(Vec<u8>, Vec<u8>)] {
         self.peer.all()
-    }
-
-    fn encode(&mut self, msg: Msg) -> Result<Msg, Failure> {
-        Ok(msg)
-    }
-
-    fn decode(&mut self, msg: Msg) -> Result<Msg, Failure> {
-        Ok(msg)
     }
 }
 
@@ -311,14 +302,6 @@ impl Mechanism for PlainServer {
 
     fn peer_properties(&self) -> &[(Vec<u8>, Vec<u8>)] {
         self.peer.all()
-    }
-
-    fn encode(&mut self, msg: Msg) -> Result<Msg, Failure> {
-        Ok(msg)
-    }
-
-    fn decode(&mut self, msg: Msg) -> Result<Msg, Failure> {
-        Ok(msg)
     }
 }
 

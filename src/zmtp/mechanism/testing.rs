@@ -2,6 +2,24 @@
 //! engine would drive them, with a fake ZAP handler.
 
 use super::{Failure, Mechanism, Status};
+use crate::msg::Msg;
+use crate::zmtp::codec::Decoder;
+
+/// The one frame `encode` appended to `wire`, as the peer's decoder gives
+/// it.
+pub fn unframe(wire: &[u8]) -> Msg {
+    let mut frames = Vec::new();
+    assert!(Decoder::new(None).decode(wire, &mut frames).is_ok());
+    assert_eq!(frames.len(), 1, "one whole frame");
+    frames.pop().unwrap()
+}
+
+/// `msg` as the mechanism sends it once Ready.
+pub fn sealed(mechanism: &mut dyn Mechanism, msg: Msg) -> Result<Msg, Failure> {
+    let mut wire = Vec::new();
+    mechanism.encode(&msg, &mut wire)?;
+    Ok(unframe(&wire))
+}
 
 /// A ZAP handler: request frames in, reply frames out.
 pub type Handler<'a> = &'a dyn Fn(&[Vec<u8>]) -> Frames;

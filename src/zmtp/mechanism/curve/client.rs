@@ -216,9 +216,9 @@ impl Mechanism for CurveClient {
         self.peer.all()
     }
 
-    fn encode(&mut self, msg: Msg) -> Result<Msg, Failure> {
+    fn encode(&mut self, msg: &Msg, out: &mut Vec<u8>) -> Result<(), Failure> {
         match (&mut self.channel, self.state) {
-            (Some(channel), State::Ready) => channel.encode(msg),
+            (Some(channel), State::Ready) => channel.encode(msg, out),
             _ => Err(Failure::Protocol(protocol_error::ZMTP_UNSPECIFIED)),
         }
     }

@@ -18,6 +18,7 @@
 
 use super::cryptobox::{nonce, BoxKey, MAC_LEN};
 use crate::msg::{flags, Msg};
+use crate::zmtp::codec::encode_header;
 use crate::zmtp::mechanism::{check_command_structure, protocol_error, Failure};
 
 const MESSAGE: &[u8] = b"\x07MESSAGE";
@@ -83,24 +84,29 @@ impl Channel {
         Ok(nonce)
     }
 
-    /// A frame to send, as a MESSAGE.
-    pub fn encode(&mut self, msg: Msg) -> Result<Msg, Failure> {
+    /// Appends the MESSAGE frame that carries `msg`, boxed in place in
+    /// `out`: the body is copied once, from the message to the wire.
+    pub fn encode(&mut self, msg: &Msg, out: &mut Vec<u8>) -> Result<(), Failure> {
         let short = self.take_nonce()?.to_be_bytes();
         let body = msg.data();
-        let mut out = Msg::with_size(HEADER_LEN + MAC_LEN + 1 + body.len())
-            .map_err(|_| Failure::NoDetail(libc::ENOMEM))?;
-        let buf = out.data_mut();
-        buf[..MESSAGE.len()].copy_from_slice(MESSAGE);
-        buf[MESSAGE.len()..HEADER_LEN].copy_from_slice(&short);
-        buf[HEADER_LEN + MAC_LEN] = msg.flags() & BOXED_FLAGS;
-        buf[HEADER_LEN + MAC_LEN + 1..].copy_from_slice(body);
+        let size = HEADER_LEN + MAC_LEN + 1 + body.len();
+        let frame_start = out.len();
+        encode_header(false, false, size, out);
+        out.reserve(size);
+        let box_start = out.len() + HEADER_LEN;
+        out.extend_from_slice(MESSAGE);
+        out.extend_from_slice(&short);
+        out.extend_from_slice(&[0; MAC_LEN]);
+        out.push(msg.flags() & BOXED_FLAGS);
+        out.extend_from_slice(body);
         if !self
             .key
-            .seal_in_place(&nonce(self.send_prefix, &short), &mut buf[HEADER_LEN..])
+            .seal_in_place(&nonce(self.send_prefix, &short), &mut out[box_start..])
         {
+            out.truncate(frame_start);
             return Err(Failure::Protocol(protocol_error::ZMTP_CRYPTOGRAPHIC));
         }
-        Ok(out)
+        Ok(())
     }
 
     /// A received frame, which must be a MESSAGE, checked in libzmq's
@@ -130,16 +136,24 @@ impl Channel {
         ) {
             return protocol(protocol_error::ZMTP_CRYPTOGRAPHIC);
         }
-        let plain = &buf[HEADER_LEN + MAC_LEN..];
-        let mut out = Msg::from_slice(&plain[1..]).map_err(|_| Failure::NoDetail(libc::ENOMEM))?;
-        out.set_flags(outer | (plain[0] & BOXED_FLAGS));
-        Ok(out)
+        let inner = buf[HEADER_LEN + MAC_LEN] & BOXED_FLAGS;
+        msg.trim_front(HEADER_LEN + MAC_LEN + 1);
+        msg.set_flags(outer | inner);
+        Ok(msg)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zmtp::mechanism::testing::unframe;
+
+    /// What `encode` sends, as one decoded frame.
+    fn sealed(channel: &mut Channel, msg: Msg) -> Result<Msg, Failure> {
+        let mut wire = Vec::new();
+        channel.encode(&msg, &mut wire)?;
+        Ok(unframe(&wire))
+    }
 
     fn pair() -> (Channel, Channel) {
         let key = [42u8; 32];
@@ -166,7 +180,7 @@ mod tests {
     #[test]
     fn wire_layout() {
         let (mut client, mut server) = pair();
-        let out = client.encode(msg(b"hello", flags::MORE)).unwrap();
+        let out = sealed(&mut client, msg(b"hello", flags::MORE)).unwrap();
         assert_eq!(out.flags(), 0, "a final data frame outside");
         let wire = out.data();
         assert_eq!(wire.len(), 8 + 8 + 16 + 1 + 5);
@@ -182,7 +196,7 @@ mod tests {
         assert_eq!(back.data(), b"hello");
         assert_eq!(back.flags(), flags::MORE);
 
-        let reply = server.encode(msg(b"", 0)).unwrap();
+        let reply = sealed(&mut server, msg(b"", 0)).unwrap();
         assert_eq!(reply.data()[8..16], 2u64.to_be_bytes());
         assert_eq!(reply.len(), 33);
         let plain = key
@@ -200,9 +214,7 @@ mod tests {
     #[test]
     fn commands_travel_boxed() {
         let (mut client, mut server) = pair();
-        let sub = client
-            .encode(msg(b"\x09SUBSCRIBEweather", flags::COMMAND))
-            .unwrap();
+        let sub = sealed(&mut client, msg(b"\x09SUBSCRIBEweather", flags::COMMAND)).unwrap();
         assert_eq!(sub.flags(), 0);
         let key = BoxKey::secret(&[42u8; 32]);
         let plain = key
@@ -216,9 +228,7 @@ mod tests {
         assert_eq!(back.flags(), flags::COMMAND);
         assert_eq!(back.data(), b"\x09SUBSCRIBEweather");
 
-        let ping = server
-            .encode(msg(b"\x04PING\x00\x19", flags::COMMAND))
-            .unwrap();
+        let ping = sealed(&mut server, msg(b"\x04PING\x00\x19", flags::COMMAND)).unwrap();
         let back = client.decode(ping).unwrap();
         assert_eq!(
             (back.flags(), back.data()),
@@ -226,9 +236,7 @@ mod tests {
         );
 
         // Only MORE and COMMAND are boxed.
-        let odd = client
-            .encode(msg(b"x", flags::SHARED | flags::MORE))
-            .unwrap();
+        let odd = sealed(&mut client, msg(b"x", flags::SHARED | flags::MORE)).unwrap();
         assert_eq!(server.decode(odd).unwrap().flags(), flags::MORE);
     }
 
@@ -239,7 +247,7 @@ mod tests {
         let parts = [&b"head"[..], &big, b"", b"tail"];
         for (i, part) in parts.iter().enumerate() {
             let more = if i + 1 < parts.len() { flags::MORE } else { 0 };
-            let boxed = client.encode(msg(part, more)).unwrap();
+            let boxed = sealed(&mut client, msg(part, more)).unwrap();
             assert_eq!(boxed.len(), part.len() + 33);
             let back = server.decode(boxed).unwrap();
             assert_eq!(back.data(), *part);
@@ -250,7 +258,7 @@ mod tests {
     #[test]
     fn bad_messages() {
         let (mut client, mut server) = pair();
-        let good = client.encode(msg(b"data", 0)).unwrap();
+        let good = sealed(&mut client, msg(b"data", 0)).unwrap();
         let wire = good.data().to_vec();
 
         for i in 16..wire.len() {
@@ -278,8 +286,8 @@ mod tests {
             protocol_error::ZMTP_INVALID_SEQUENCE
         );
         // Out of order: an older nonce after a newer one.
-        let second = client.encode(msg(b"2", 0)).unwrap();
-        let third = client.encode(msg(b"3", 0)).unwrap();
+        let second = sealed(&mut client, msg(b"2", 0)).unwrap();
+        let third = sealed(&mut client, msg(b"3", 0)).unwrap();
         assert!(server.decode(third).is_ok());
         assert_eq!(
             code(server.decode(second)),
@@ -315,7 +323,7 @@ mod tests {
     fn nonce_never_wraps() {
         let mut channel = Channel::new(BoxKey::secret(&[1; 32]), true, u64::MAX, 0);
         assert_eq!(
-            channel.encode(msg(b"x", 0)).err(),
+            sealed(&mut channel, msg(b"x", 0)).err(),
             Some(Failure::Protocol(protocol_error::ZMTP_INVALID_SEQUENCE))
         );
     }

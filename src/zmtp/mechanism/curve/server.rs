@@ -284,9 +284,9 @@ impl Mechanism for CurveServer {
         self.peer.all()
     }
 
-    fn encode(&mut self, msg: Msg) -> Result<Msg, Failure> {
+    fn encode(&mut self, msg: &Msg, out: &mut Vec<u8>) -> Result<(), Failure> {
         match (&mut self.channel, &self.state) {
-            (Some(channel), State::Ready) => channel.encode(msg),
+            (Some(channel), State::Ready) => channel.encode(msg, out),
             _ => Err(protocol(protocol_error::ZMTP_UNSPECIFIED)),
         }
     }

@@ -7,7 +7,7 @@ use super::cryptobox::{nonce, BoxKey, KeyPair};
 use super::message::short_nonce;
 use super::*;
 use crate::msg::{flags, Msg};
-use crate::zmtp::mechanism::testing::{handshake, zap_handler, End, Run};
+use crate::zmtp::mechanism::testing::{handshake, sealed, zap_handler, End, Run};
 use crate::zmtp::mechanism::{protocol_error, Status};
 
 const SERVER_SECRET: [u8; 32] = [0x51; 32];
@@ -294,7 +294,7 @@ fn wire_layout_of_every_command() {
 
     // Then MESSAGEs: the client's first is nonce 3, the server's nonce 2,
     // each boxed under the session key.
-    let out = client.encode(Msg::from_slice(b"hi").unwrap()).unwrap();
+    let out = sealed(&mut client, Msg::from_slice(b"hi").unwrap()).unwrap();
     assert_eq!(short_nonce(&out.data()[8..16]), 3);
     let plain = opened
         .session
@@ -304,7 +304,7 @@ fn wire_layout_of_every_command() {
         )
         .unwrap();
     assert_eq!(plain.as_slice(), b"\x00hi");
-    let back = server.encode(Msg::from_slice(b"yo").unwrap()).unwrap();
+    let back = sealed(&mut server, Msg::from_slice(b"yo").unwrap()).unwrap();
     assert_eq!(short_nonce(&back.data()[8..16]), 2);
     let plain = opened
         .session
@@ -341,20 +341,20 @@ fn messages_both_ways() {
         let more = i + 1 < parts.len();
         let mut msg = Msg::from_slice(part).unwrap();
         msg.set_more(more);
-        let wire = client.encode(msg).unwrap();
+        let wire = sealed(&mut client, msg).unwrap();
         assert_eq!(wire.flags(), 0, "a final data frame outside");
         let got = server.decode(wire).unwrap();
         assert_eq!(got.data(), *part);
         assert_eq!(got.more(), more);
     }
     for part in parts {
-        let got = client.decode(server.encode(Msg::from_slice(part).unwrap()).unwrap());
+        let got = client.decode(sealed(&mut server, Msg::from_slice(part).unwrap()).unwrap());
         assert_eq!(got.unwrap().data(), part);
     }
     // Heartbeats and ZMTP 3.1 subscriptions are boxed commands.
     let mut ping = Msg::from_slice(b"\x04PING\x00\x19").unwrap();
     ping.set_flags(flags::COMMAND);
-    let got = server.decode(client.encode(ping).unwrap()).unwrap();
+    let got = server.decode(sealed(&mut client, ping).unwrap()).unwrap();
     assert_eq!(got.flags(), flags::COMMAND);
     assert_eq!(got.data(), b"\x04PING\x00\x19");
 }
@@ -362,9 +362,9 @@ fn messages_both_ways() {
 #[test]
 fn replayed_and_tampered_messages() {
     let (mut client, mut server) = connected();
-    let first = client.encode(Msg::from_slice(b"one").unwrap()).unwrap();
+    let first = sealed(&mut client, Msg::from_slice(b"one").unwrap()).unwrap();
     let replay = Msg::from_slice(first.data()).unwrap();
-    let mut tampered = client.encode(Msg::from_slice(b"two").unwrap()).unwrap();
+    let mut tampered = sealed(&mut client, Msg::from_slice(b"two").unwrap()).unwrap();
     let last = tampered.len() - 1;
     tampered.data_mut()[last] ^= 1;
     assert!(server.decode(first).is_ok());
@@ -378,16 +378,16 @@ fn replayed_and_tampered_messages() {
     );
     // The server's messages are not the client's: the nonce prefixes differ.
     let (mut client, mut server) = connected();
-    let mut reflected = client.encode(Msg::from_slice(b"mirror").unwrap()).unwrap();
+    let mut reflected = sealed(&mut client, Msg::from_slice(b"mirror").unwrap()).unwrap();
     reflected.data_mut()[8..16].copy_from_slice(&9u64.to_be_bytes());
     assert_eq!(
         client.decode(reflected).err(),
         Some(Failure::Protocol(protocol_error::ZMTP_CRYPTOGRAPHIC))
     );
     // (Nonce 4: past the client's INITIATE nonce, so the box is tried.)
-    server.encode(Msg::new()).unwrap();
-    server.encode(Msg::new()).unwrap();
-    let own = server.encode(Msg::from_slice(b"x").unwrap()).unwrap();
+    sealed(&mut server, Msg::new()).unwrap();
+    sealed(&mut server, Msg::new()).unwrap();
+    let own = sealed(&mut server, Msg::from_slice(b"x").unwrap()).unwrap();
     assert_eq!(short_nonce(&own.data()[8..16]), 4);
     assert_eq!(
         server.decode(own).err(),
@@ -890,9 +890,9 @@ fn errors_from_the_server() {
 fn nothing_before_ready() {
     let (mut client, mut server) = pair(false);
     let msg = || Msg::from_slice(b"early").unwrap();
-    assert!(client.encode(msg()).is_err());
+    assert!(sealed(&mut client, msg()).is_err());
     assert!(client.decode(msg()).is_err());
-    assert!(server.encode(msg()).is_err());
+    assert!(sealed(&mut server, msg()).is_err());
     assert!(server.decode(msg()).is_err());
     assert_eq!(server.zap_reply(&[]), Ok(()), "no reply awaited");
     assert_eq!(client.zap_request(), None);
@@ -903,7 +903,7 @@ fn hostile_bytes_never_panic() {
     let (mut client, mut server) = pair(false);
     let run = handshake(&mut client, &mut server, None);
     let commands: Vec<Vec<u8>> = run.transcript.into_iter().map(|(_, b)| b).collect();
-    let message = client.encode(Msg::from_slice(b"payload").unwrap()).unwrap();
+    let message = sealed(&mut client, Msg::from_slice(b"payload").unwrap()).unwrap();
     let mut samples = commands.clone();
     samples.push(message.data().to_vec());
     for sample in &samples {
