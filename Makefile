@@ -14,6 +14,9 @@
 #   make security-reference-test  the same tests with Debian's libzmq on
 #                             every side, to check their expectations
 #   make curve-demo           the CURVE example on the library just built
+#
+#   SODIUM=auto|yes|no        CURVE crypto from libsodium or RustCrypto
+#                             (auto: libsodium when pkg-config finds it)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -26,8 +29,25 @@ BUILD := build
 STAGE := $(BUILD)/lib
 ABS_STAGE := $(abspath $(STAGE))
 RELEASE := target/release
+# CURVE's XSalsa20-Poly1305 comes from libsodium (cargo feature `sodium`)
+# when pkg-config finds it, as distributions build libzmq with
+# --with-libsodium; SODIUM=no keeps it pure Rust (RustCrypto), SODIUM=yes
+# insists on libsodium.
+SODIUM ?= auto
+ifeq ($(SODIUM),auto)
+SODIUM := $(shell $(PKG_CONFIG) --exists libsodium 2>/dev/null && echo yes || echo no)
+endif
+ifeq ($(SODIUM),yes)
+CARGO_FEATURES := --features sodium
+SODIUM_LIBS := -lsodium
+else ifeq ($(SODIUM),no)
+CARGO_FEATURES :=
+SODIUM_LIBS :=
+else
+$(error SODIUM must be auto, yes or no, not '$(SODIUM)')
+endif
 # What a static link of libzmq.a needs besides -lzmq (Rust's runtime).
-LIBS_PRIVATE := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+LIBS_PRIVATE := $(SODIUM_LIBS) -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 CFLAGS_TEST := -std=c99 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 CAPI_SRCS := $(wildcard capi-tests/test_*.c)
@@ -42,7 +62,8 @@ REF_BINS := $(patsubst capi-tests/%.c,$(BUILD)/capi-ref/%,$(filter-out %_draft.c
 all: build
 
 build:
-	$(CARGO) build --release
+	@echo "CURVE crypto: $(if $(SODIUM_LIBS),libsodium,RustCrypto) (SODIUM=$(SODIUM))"
+	$(CARGO) build --release $(CARGO_FEATURES)
 	mkdir -p $(STAGE)
 	@# Copy, then rename: a running program keeps its mapping intact.
 	cp -f $(RELEASE)/libzmq.so $(STAGE)/.libzmq.so.tmp
@@ -87,9 +108,13 @@ test: deps lint unit-tests build header-tests capi-tests install-test static-tes
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(if $(SODIUM_LIBS),$(CARGO) clippy --all-targets $(CARGO_FEATURES) -- -D warnings)
 
+# Both CURVE crypto builds: the mechanism tests run on each, and the
+# libsodium build checks its boxes against RustCrypto's byte for byte.
 unit-tests:
 	$(CARGO) test
+	$(if $(SODIUM_LIBS),$(CARGO) test $(CARGO_FEATURES) --lib zmtp::mechanism)
 
 header-tests: build
 	python3 capi-tests/header/check_constants.py include /usr/include/zmq.h

@@ -129,6 +129,16 @@ FERRO_INFO=$line
 case $FERRO_INFO in
     *ferrozmq=no) echo "bench: note: the ferrozmq column's library is not ferrozmq (BENCH_FERRO_LIBDIR=$FERRO_DIR)" ;;
 esac
+# Which CURVE crypto each library was built with (make SODIUM=...).
+curve_crypto() {
+    if LD_LIBRARY_PATH=$1 ldd "$BIN/inproc_thr" 2>/dev/null | grep -q libsodium; then
+        echo libsodium
+    else
+        echo "built-in"
+    fi
+}
+LIBZMQ_INFO="$LIBZMQ_INFO curve_crypto=$(curve_crypto "$LIBZMQ_DIR")"
+FERRO_INFO="$FERRO_INFO curve_crypto=$(curve_crypto "$FERRO_DIR")"
 
 # --- cases ------------------------------------------------------------------
 

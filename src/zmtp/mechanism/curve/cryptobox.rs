@@ -1,20 +1,22 @@
-//! NaCl's boxes as CurveZMQ uses them, over RustCrypto: X25519 from
-//! x25519-dalek, XSalsa20-Poly1305 and HSalsa20 from crypto_secretbox.
+//! NaCl's boxes as CurveZMQ uses them: X25519 from x25519-dalek, HSalsa20
+//! from RustCrypto's crypto_secretbox, XSalsa20-Poly1305 from `secretbox`
+//! (RustCrypto, or libsodium in a `sodium` build).
 //!
 //! A box on the wire is NaCl's `crypto_box` output without its 16 leading
 //! zero bytes: the Poly1305 tag, then the ciphertext (libsodium's "easy"
 //! form). Keys and derived secrets are wiped when dropped.
 
 use crypto_secretbox::aead::generic_array::GenericArray;
-use crypto_secretbox::{AeadInPlace, Kdf, Key, KeyInit, Nonce, XSalsa20Poly1305};
+use crypto_secretbox::{Kdf, Key, XSalsa20Poly1305};
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
+use super::secretbox::{SecretBox, TAG_LEN};
 use crate::zmtp::mechanism::Failure;
 
 pub const KEY_LEN: usize = 32;
 /// What a box adds to its plaintext: the Poly1305 tag.
-pub const MAC_LEN: usize = 16;
+pub const MAC_LEN: usize = TAG_LEN;
 
 /// A 24-byte nonce: a fixed prefix, then a counter or random bytes.
 pub fn nonce(prefix: &[u8], tail: &[u8]) -> [u8; 24] {
@@ -53,7 +55,7 @@ impl KeyPair {
 
 /// An XSalsa20-Poly1305 key: the precomputed key of a box between two
 /// parties (`crypto_box_beforenm`), or a secretbox key.
-pub struct BoxKey(XSalsa20Poly1305);
+pub struct BoxKey(SecretBox);
 
 impl BoxKey {
     /// The key for boxes between `secret`'s owner and `public`'s: HSalsa20
@@ -68,12 +70,13 @@ impl BoxKey {
             Key::from_slice(shared.as_bytes()),
             &GenericArray::default(),
         ));
-        Some(BoxKey(XSalsa20Poly1305::new(&key)))
+        let key = <&[u8; KEY_LEN]>::try_from(key.as_slice()).ok()?;
+        Some(BoxKey(SecretBox::new(key)))
     }
 
     /// A secretbox key (the server's cookie key).
     pub fn secret(key: &[u8; KEY_LEN]) -> BoxKey {
-        BoxKey(XSalsa20Poly1305::new(Key::from_slice(key)))
+        BoxKey(SecretBox::new(key))
     }
 
     /// Boxes `buf[MAC_LEN..]` in place and writes the tag to
@@ -82,15 +85,12 @@ impl BoxKey {
         let Some((mac, text)) = buf.split_at_mut_checked(MAC_LEN) else {
             return false;
         };
-        match self
-            .0
-            .encrypt_in_place_detached(Nonce::from_slice(nonce), b"", text)
-        {
-            Ok(tag) => {
+        match self.0.seal(nonce, text) {
+            Some(tag) => {
                 mac.copy_from_slice(&tag);
                 true
             }
-            Err(_) => false,
+            None => false,
         }
     }
 
@@ -108,14 +108,10 @@ impl BoxKey {
         let Some((mac, text)) = buf.split_at_mut_checked(MAC_LEN) else {
             return false;
         };
-        self.0
-            .decrypt_in_place_detached(
-                Nonce::from_slice(nonce),
-                b"",
-                text,
-                GenericArray::from_slice(mac),
-            )
-            .is_ok()
+        let Ok(tag) = <&[u8; MAC_LEN]>::try_from(&*mac) else {
+            return false;
+        };
+        self.0.open(nonce, text, tag)
     }
 
     /// The plaintext of a box, wiped when dropped since it may hold keys.

@@ -18,6 +18,7 @@
 mod client;
 mod cryptobox;
 pub mod message;
+mod secretbox;
 mod server;
 #[cfg(test)]
 mod tests;
