@@ -17,6 +17,8 @@ pub mod pipe;
 pub mod poll;
 pub mod signal;
 pub mod socket;
+#[cfg(test)]
+mod test_rng;
 pub mod transport;
 pub mod util;
 pub mod zmtp;

@@ -11,8 +11,6 @@ pub mod fq;
 pub mod lb;
 pub mod mtrie;
 mod routing_ids;
-#[cfg(test)]
-mod test_rng;
 pub mod trie;
 
 mod dealer;

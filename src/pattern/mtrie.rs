@@ -157,7 +157,7 @@ impl<P: Copy + Eq + Ord> MTrie<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pattern::test_rng::Rng;
+    use crate::test_rng::Rng;
     use std::collections::{BTreeMap, BTreeSet};
 
     fn matches(t: &MTrie<u64>, data: &[u8]) -> Vec<u64> {

@@ -338,7 +338,7 @@ impl Trie {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pattern::test_rng::Rng;
+    use crate::test_rng::Rng;
     use std::collections::{BTreeMap, BTreeSet};
 
     fn prefixes(t: &Trie) -> BTreeSet<Vec<u8>> {

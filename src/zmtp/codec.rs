@@ -242,6 +242,7 @@ pub fn encode_header_v1(more: bool, size: usize, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
 
     fn frame(more: bool, command: bool, body: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
@@ -350,5 +351,73 @@ mod tests {
             d.decode(&[5, 0], &mut Vec::new()),
             Err(DecodeError::TooLarge)
         );
+    }
+
+    /// Frames (flags, body) and the error, if any, of a stream fed in the
+    /// pieces `cuts` makes, stopping at the first error as an engine does.
+    fn decode_in_pieces(
+        stream: &[u8],
+        max: u64,
+        v1: bool,
+        cuts: &[usize],
+    ) -> (Vec<(u8, Vec<u8>)>, Option<DecodeError>) {
+        let mut d = Decoder::new(Some(max));
+        if v1 {
+            d.use_v1();
+        }
+        let mut frames = Vec::new();
+        let mut error = None;
+        let mut start = 0;
+        for &end in cuts.iter().chain(std::iter::once(&stream.len())) {
+            if let Err(e) = d.decode(&stream[start..end], &mut frames) {
+                error = Some(e);
+                break;
+            }
+            start = end;
+        }
+        let frames = frames
+            .iter()
+            .map(|f| (f.flags(), f.data().to_vec()))
+            .collect();
+        (frames, error)
+    }
+
+    #[test]
+    fn random_streams_decode_alike_in_any_pieces() {
+        // Valid frames mixed with garbage whose header bytes are likely
+        // (flags, LONG, short sizes, 0xFF): whatever the split, the same
+        // frames come out and the same error stops them, never a panic.
+        let mut rng = Rng(0x5EED_C0DE_C0FF_EE01);
+        let garbage = [0u8, 1, 2, 3, 4, 7, 0x7F, 0x80, 0xFF, b'x'];
+        for _ in 0..3000 {
+            let v1 = rng.below(4) == 0;
+            let mut stream = Vec::new();
+            for _ in 0..rng.below(6) {
+                if rng.below(4) == 0 {
+                    stream.extend(rng.bytes(12, &garbage));
+                    continue;
+                }
+                let body = rng.bytes(300, &garbage);
+                let more = rng.below(2) == 1;
+                if v1 {
+                    encode_header_v1(more, body.len(), &mut stream);
+                } else {
+                    encode_header(more, rng.below(3) == 0, body.len(), &mut stream);
+                }
+                stream.extend_from_slice(&body);
+            }
+            // Big enough for most bodies, so limits are hit now and then.
+            let max = 200 + rng.below(200);
+            let whole = decode_in_pieces(&stream, max, v1, &[]);
+            let mut cuts: Vec<usize> = (0..rng.below(8))
+                .map(|_| rng.below(stream.len() as u64 + 1) as usize)
+                .collect();
+            cuts.sort_unstable();
+            assert_eq!(
+                decode_in_pieces(&stream, max, v1, &cuts),
+                whole,
+                "{stream:?} cut at {cuts:?}"
+            );
+        }
     }
 }

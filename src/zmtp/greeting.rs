@@ -140,6 +140,62 @@ impl GreetingReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
+
+    /// The verdict and the bytes taken when `bytes` arrive in the pieces
+    /// `cuts` makes; feeding stops at the verdict, as the engine's does.
+    fn read_in_pieces(bytes: &[u8], cuts: &[usize]) -> (usize, Option<PeerGreeting>) {
+        let mut r = GreetingReader::new();
+        let mut taken = 0;
+        let mut start = 0;
+        for &end in cuts.iter().chain(std::iter::once(&bytes.len())) {
+            let (used, verdict) = r.feed(&bytes[start..end]);
+            taken += used;
+            if verdict.is_some() {
+                return (taken, verdict);
+            }
+            start = end;
+        }
+        (taken, None)
+    }
+
+    #[test]
+    fn random_greetings_read_alike_in_any_pieces() {
+        // Mutated greetings of every kind: the verdict, and how much of the
+        // stream it took, never depend on how the bytes were split.
+        let mut rng = Rng(0x6EE7_1265_0000_0001);
+        let seeds = [
+            greeting(b"NULL", 0).to_vec(),
+            greeting(b"CURVE", 5).to_vec(),
+            vec![0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 0x01, 0x05, 0x00],
+            vec![0xFF, 0, 0, 0, 0, 0, 0, 1, 0, 0x02, 0x00],
+            vec![0x05, 0x00, b'h', b'e', b'l', b'l', b'o'],
+        ];
+        let likely = [0u8, 1, 2, 3, 0x7E, 0x7F, 0xFF];
+        for _ in 0..3000 {
+            let mut bytes = seeds[rng.below(seeds.len() as u64) as usize].clone();
+            for _ in 0..rng.below(4) {
+                let at = rng.below(bytes.len() as u64) as usize;
+                bytes[at] = likely[rng.below(likely.len() as u64) as usize];
+            }
+            bytes.truncate(rng.below(bytes.len() as u64 + 1) as usize);
+            bytes.extend(rng.bytes(8, &likely));
+            let whole = read_in_pieces(&bytes, &[]);
+            assert!(whole.0 <= GREETING_LEN);
+            if whole.1.is_none() {
+                assert_eq!(whole.0, bytes.len(), "all taken while undecided");
+            }
+            let mut cuts: Vec<usize> = (0..rng.below(6))
+                .map(|_| rng.below(bytes.len() as u64 + 1) as usize)
+                .collect();
+            cuts.sort_unstable();
+            assert_eq!(
+                read_in_pieces(&bytes, &cuts),
+                whole,
+                "{bytes:?} cut at {cuts:?}"
+            );
+        }
+    }
 
     #[test]
     fn our_greeting_bytes() {

@@ -153,6 +153,7 @@ impl Mechanism for Null {
 mod tests {
     use super::super::testing::{handshake, zap_handler, End};
     use super::*;
+    use crate::test_rng::Rng;
 
     fn config(socket_type: &'static str) -> Config {
         Config {
@@ -264,5 +265,30 @@ mod tests {
             m.process_command(&ready_from("ROUTER")),
             Err(Failure::Protocol(pe::ZMTP_UNEXPECTED_COMMAND))
         );
+    }
+
+    #[test]
+    fn random_commands_never_panic() {
+        // Mutated READY and ERROR bodies (metadata lengths pointing
+        // anywhere), at every stage a NULL peer can be in.
+        let mut rng = Rng(0x0001_11AA_55AA_0001);
+        let ready = Null::new(config("ROUTER")).next_command().unwrap().unwrap();
+        let seeds: [&[u8]; 3] = [&ready, b"\x05ERROR\x03400", b"\x05READY"];
+        let likely = [0u8, 1, 4, 5, 6, 0x0B, 0x7F, 0xFF, b'R'];
+        for _ in 0..3000 {
+            let mut body = seeds[rng.below(3) as usize].to_vec();
+            for _ in 0..rng.below(4) {
+                let at = rng.below(body.len() as u64) as usize;
+                body[at] = likely[rng.below(likely.len() as u64) as usize];
+            }
+            body.truncate(rng.below(body.len() as u64 + 1) as usize);
+            body.extend(rng.bytes(6, &likely));
+            let mut fresh = Null::new(config("DEALER"));
+            let _ = fresh.process_command(&body);
+            let mut started = Null::new(with_zap(config("DEALER"), true, false));
+            let _ = started.next_command();
+            let _ = started.process_command(&body);
+            let _ = started.process_command(&body);
+        }
     }
 }

@@ -173,6 +173,7 @@ pub fn error_reason(data: &[u8]) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
 
     fn config() -> Config {
         Config {
@@ -329,5 +330,25 @@ mod tests {
         let malformed = Failure::Protocol(protocol_error::ZMTP_MALFORMED_COMMAND_ERROR);
         assert_eq!(peer_error(b"\x05ERROR"), malformed);
         assert_eq!(peer_error(b"\x05ERROR\x0540"), malformed);
+    }
+
+    #[test]
+    fn random_replies_never_panic() {
+        // Frame counts, status codes, ids and metadata of every shape: a
+        // reply is accepted or refused, never a panic.
+        let mut rng = Rng(0x2A9_0000_0000_0027);
+        let likely = [0u8, 1, 2, b'0', b'1', b'2', b'3', b'4', b'5', 0x7F, 0xFF];
+        let c = config();
+        for _ in 0..3000 {
+            let mut frames = reply(b"200", b"\x06X-Role\0\0\0\x05admin");
+            for _ in 0..rng.below(4) {
+                let i = rng.below(frames.len() as u64) as usize;
+                frames[i] = rng.bytes(12, &likely);
+            }
+            if rng.below(8) == 0 {
+                frames.truncate(rng.below(8) as usize);
+            }
+            let _ = parse_reply(&c, &frames);
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! A tiny xorshift PRNG for the subscription tries' randomized tests, so
-//! they need no crates and replay the same cases on every run.
+//! A tiny xorshift PRNG for randomized tests (subscription tries, hostile
+//! input), so they need no crates and replay the same cases on every run.
 
 pub struct Rng(pub u64);
 
