@@ -69,8 +69,11 @@ pub const READ_BUF: usize = 64 * 1024;
 
 pub struct Engine {
     stream: Stream,
-    /// The endpoint monitor events name.
+    /// The endpoint as given to zmq_bind/zmq_connect.
     endpoint: String,
+    /// The endpoint monitor events name (a SOCKS proxy's, see
+    /// `Connect::monitor_endpoint`).
+    monitor_endpoint: String,
     /// The transport connection is up (CONNECTED was reported).
     connected: bool,
     link: SocketLink,
@@ -167,6 +170,7 @@ impl Engine {
         }
         let mut engine = Engine {
             stream,
+            monitor_endpoint: endpoint.clone(),
             endpoint,
             connected: role == Role::Accepted,
             link,
@@ -224,6 +228,7 @@ impl Engine {
 
     /// An engine for a connect endpoint, using the socket's pipe.
     pub fn connecting(stream: Stream, connect: Box<Connect>, io: MailboxSender) -> Engine {
+        let monitor_endpoint = connect.monitor_endpoint();
         let Connect {
             target,
             link,
@@ -234,6 +239,7 @@ impl Engine {
         let attached = pipe.is_attached();
         let immediate = link.immediate;
         let mut e = Engine::new(stream, link, Role::Connecting, io, endpoint);
+        e.monitor_endpoint = monitor_endpoint;
         e.target = Some(target);
         if immediate {
             e.keep = Some(pipe);
@@ -382,7 +388,7 @@ impl Engine {
             self.link.monitor.emit(
                 monitor::DISCONNECTED,
                 self.stream.fd() as u32,
-                &self.endpoint,
+                &self.monitor_endpoint,
             );
         }
         // Best effort: what is already framed (a READY or ERROR before
@@ -406,7 +412,7 @@ impl Engine {
             self.link.monitor.emit(
                 monitor::HANDSHAKE_FAILED_NO_DETAIL,
                 errno as u32,
-                &self.endpoint,
+                &self.monitor_endpoint,
             );
         }
         self.close();
@@ -428,7 +434,7 @@ impl Engine {
             Failure::NoDetail(errno) => (monitor::HANDSHAKE_FAILED_NO_DETAIL, errno as u32),
             Failure::Silent => return,
         };
-        self.link.monitor.emit(event, value, &self.endpoint);
+        self.link.monitor.emit(event, value, &self.monitor_endpoint);
     }
 
     /// Sends the commands a failed mechanism still owes the peer (its
@@ -712,7 +718,7 @@ impl Engine {
             self.metadata = Some(Arc::new(metadata));
             self.link
                 .monitor
-                .emit(monitor::HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
+                .emit(monitor::HANDSHAKE_SUCCEEDED, 0, &self.monitor_endpoint);
             if self.link.heartbeat_ivl > 0 {
                 let at = Instant::now() + Duration::from_millis(self.link.heartbeat_ivl as u64);
                 self.next_ping = Some(at);
@@ -986,9 +992,11 @@ impl Engine {
                 return;
             }
             self.connected = true;
-            self.link
-                .monitor
-                .emit(monitor::CONNECTED, self.stream.fd() as u32, &self.endpoint);
+            self.link.monitor.emit(
+                monitor::CONNECTED,
+                self.stream.fd() as u32,
+                &self.monitor_endpoint,
+            );
             if self.wire == Wire::Raw {
                 self.raw_ready();
             }

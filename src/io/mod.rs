@@ -100,6 +100,18 @@ pub enum Target {
     /// does, so a name may move).
     Tcp(String),
     Ipc(PathBuf),
+    /// A tcp address reached through a SOCKS5 proxy (ZMQ_SOCKS_PROXY and
+    /// its credentials as they were at zmq_connect, as in libzmq).
+    Socks(Box<SocksTarget>),
+}
+
+pub struct SocksTarget {
+    /// The proxy's `host:port`, resolved at each attempt.
+    pub proxy: String,
+    /// The address after `tcp://`, which the proxy resolves.
+    pub address: String,
+    pub username: Vec<u8>,
+    pub password: Vec<u8>,
 }
 
 /// A connect endpoint: where to, and the engine's end of the socket's pipe.
@@ -113,6 +125,17 @@ pub struct Connect {
     /// CONNECT_ROUTING_ID, when the pipe it names is made per connection
     /// (IMMEDIATE).
     pub assigned_routing_id: Option<Vec<u8>>,
+}
+
+impl Connect {
+    /// The endpoint monitor events name: the proxy's for a connect through
+    /// SOCKS, as libzmq's socks_connecter names it.
+    pub fn monitor_endpoint(&self) -> String {
+        match &self.target {
+            Target::Socks(socks) => format!("tcp://{}", socks.proxy),
+            _ => self.endpoint.clone(),
+        }
+    }
 }
 
 /// One I/O thread as the others and the context see it: where to send it
@@ -667,7 +690,7 @@ impl Reactor {
         c.connect.link.monitor.emit(
             monitor::CONNECT_RETRIED,
             next.as_millis() as u32,
-            &c.connect.endpoint,
+            &c.connect.monitor_endpoint(),
         );
         c.backoff = next;
         let at = Instant::now() + next;

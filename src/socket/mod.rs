@@ -561,7 +561,17 @@ impl Socket {
                 let target = match ep.transport {
                     Transport::Tcp => {
                         ip::check_connect(ep.address)?;
-                        io::Target::Tcp(ep.address.to_string())
+                        if self.options.socks_proxy.is_empty() {
+                            io::Target::Tcp(ep.address.to_string())
+                        } else {
+                            io::Target::Socks(Box::new(io::SocksTarget {
+                                proxy: String::from_utf8_lossy(&self.options.socks_proxy)
+                                    .into_owned(),
+                                address: ep.address.to_string(),
+                                username: self.options.socks_username.clone(),
+                                password: self.options.socks_password.clone(),
+                            }))
+                        }
                     }
                     _ => io::Target::Ipc(ipc::ipc_path(ep.address)?),
                 };

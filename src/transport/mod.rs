@@ -4,6 +4,7 @@
 
 pub mod ip;
 pub mod ipc;
+pub mod socks;
 mod sys;
 pub mod tcp;
 
