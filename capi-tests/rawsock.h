@@ -52,4 +52,21 @@ static inline int raw_listen(int *port)
     return fd;
 }
 
+/* Reads exactly n bytes from fd within 2 s; 1 on success. */
+static inline int raw_read(int fd, void *buf, size_t n)
+{
+    size_t have = 0;
+    while (have < n) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t r;
+        if (poll(&p, 1, 2000) != 1)
+            return 0;
+        r = read(fd, (char *) buf + have, n - have);
+        if (r <= 0)
+            return 0;
+        have += (size_t) r;
+    }
+    return 1;
+}
+
 #endif

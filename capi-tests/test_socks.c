@@ -36,23 +36,6 @@ struct proxy {
     char host[256];
 };
 
-/* Reads exactly n bytes within 2 s; 0 on success. */
-static int read_exact(int fd, void *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        struct pollfd p = {fd, POLLIN, 0};
-        ssize_t r;
-        if (poll(&p, 1, 2000) != 1)
-            return -1;
-        r = read(fd, (char *) buf + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t) r;
-    }
-    return 0;
-}
-
 static void write_all(int fd, const void *buf, size_t n)
 {
     if (write(fd, buf, n) != (ssize_t) n)
@@ -125,8 +108,8 @@ static void serve(struct proxy *p, int fd)
     pthread_mutex_unlock(&p->lock);
 
     /* Greeting: version, method count, methods. */
-    if (read_exact(fd, head, 2) || head[0] != 5 || head[1] == 0 || head[1] > 6 ||
-        read_exact(fd, buf, head[1]))
+    if (!raw_read(fd, head, 2) || head[0] != 5 || head[1] == 0 || head[1] > 6 ||
+        !raw_read(fd, buf, head[1]))
         return;
     pthread_mutex_lock(&p->lock);
     memcpy(p->greeting, head, 2);
@@ -152,10 +135,10 @@ static void serve(struct proxy *p, int fd)
     if (p->choose == 2) {
         unsigned char ulen, plen;
         char user[256], pass[256];
-        if (read_exact(fd, head, 2) || head[0] != 1)
+        if (!raw_read(fd, head, 2) || head[0] != 1)
             return;
         ulen = head[1];
-        if (read_exact(fd, user, ulen) || read_exact(fd, &plen, 1) || read_exact(fd, pass, plen))
+        if (!raw_read(fd, user, ulen) || !raw_read(fd, &plen, 1) || !raw_read(fd, pass, plen))
             return;
         user[ulen] = pass[plen] = '\0';
         pthread_mutex_lock(&p->lock);
@@ -171,7 +154,7 @@ static void serve(struct proxy *p, int fd)
     }
 
     /* Request: version, CONNECT, reserved, address type, address, port. */
-    if (read_exact(fd, head, 4) || head[0] != 5 || head[1] != 1 || head[2] != 0)
+    if (!raw_read(fd, head, 4) || head[0] != 5 || head[1] != 1 || head[2] != 0)
         return;
     pthread_mutex_lock(&p->lock);
     p->atyp = head[3];
@@ -183,12 +166,12 @@ static void serve(struct proxy *p, int fd)
         n = 16;
     else if (head[3] == 3) {
         unsigned char len;
-        if (read_exact(fd, &len, 1))
+        if (!raw_read(fd, &len, 1))
             return;
         n = len;
     } else
         return;
-    if (read_exact(fd, buf, (size_t) n + 2))
+    if (!raw_read(fd, buf, (size_t) n + 2))
         return;
     pthread_mutex_lock(&p->lock);
     p->dport = buf[n] << 8 | buf[n + 1];

@@ -5,23 +5,6 @@
 
 static void *ctx;
 
-/* Reads exactly n bytes from fd within 2 s; 1 on success. */
-static int raw_read(int fd, char *buf, size_t n)
-{
-    size_t have = 0;
-    while (have < n) {
-        struct pollfd p = {fd, POLLIN, 0};
-        ssize_t r;
-        if (poll(&p, 1, 2000) != 1)
-            return 0;
-        r = read(fd, buf + have, n - have);
-        if (r <= 0)
-            return 0;
-        have += (size_t) r;
-    }
-    return 1;
-}
-
 /* 1 if the raw peer sees end-of-stream within 2 s. The socket is asked
    for ZMQ_EVENTS meanwhile: libzmq finishes closing a connection only
    while the application calls into the socket. */
