@@ -9,6 +9,7 @@
 #                             check the tests' own expectations
 #   make bench                the perf programs on ferrozmq and on Debian's
 #                             libzmq (same binaries), with ratios
+#   make pyzmq-test           pyzmq's own test suite on the library just built
 #   make security-interop-test, hostile-curve-test
 #                             PLAIN/CURVE/ZAP against Debian's libzmq
 #   make security-reference-test  the same tests with Debian's libzmq on
@@ -56,7 +57,7 @@ REF_BINS := $(patsubst capi-tests/%.c,$(BUILD)/capi-ref/%,$(filter-out %_draft.c
 
 .PHONY: all build install uninstall test unit-tests lint header-tests capi-tests \
         install-test static-test reference-test guide-test interop-test hostile-test \
-        security-interop-test hostile-curve-test security-reference-test curve-demo \
+        security-interop-test hostile-curve-test security-reference-test curve-demo pyzmq-test \
         demo deps bench clean
 
 all: build
@@ -102,7 +103,7 @@ deps:
 	fi
 
 test: deps lint unit-tests build header-tests capi-tests install-test static-test reference-test guide-test \
-      curve-demo interop-test hostile-test security-interop-test hostile-curve-test
+      curve-demo interop-test hostile-test security-interop-test hostile-curve-test pyzmq-test
 	@echo "make test: all checks passed"
 
 lint:
@@ -175,6 +176,11 @@ hostile-test: build
 # binding; monitor events pinned to what libzmq reports.
 security-interop-test: build deps
 	SIDE_A_LIBDIR=$(ABS_STAGE) SIDE_B_LIBDIR=/usr/lib/x86_64-linux-gnu sh interop/security.sh
+
+# pyzmq's own test suite (Debian's python3-zmq, a prebuilt binding linked
+# to libzmq.so.5) on the library just built.
+pyzmq-test: build
+	PYZMQ_LIBDIR=$(ABS_STAGE) sh interop/pyzmq_suite.sh
 
 # Raw CurveZMQ clients (Python, libsodium through ctypes) breaking the
 # handshake and the MESSAGE stream of a ferrozmq CURVE server.

@@ -397,6 +397,32 @@ static void test_device(void)
     CHECK_OK(zmq_ctx_term(ctx));
 }
 
+static void test_single_socket(void)
+{
+    /* One REP socket as both frontend and backend echoes each request
+       back: the proxy reads it, then sends it on the same socket, whose
+       POLLOUT only comes from that read (pyzmq's single-socket devices). */
+    void *ctx = zmq_ctx_new();
+    void *rep = proxy_sock(ctx, ZMQ_REP), *req = sock(ctx, ZMQ_REQ);
+    struct proxy_run run;
+    pthread_t thread;
+    int i, ok = 1;
+    CHECK_OK(zmq_bind(rep, "inproc://echo"));
+    CHECK_OK(zmq_connect(req, "inproc://echo"));
+    start_proxy(&run, &thread, RUN_PROXY, rep, rep, NULL, NULL);
+    for (i = 0; i < 5; i++) {
+        ok &= send_str(req, "echo me", 0) == 7;
+        ok &= recv_is(req, "echo me", 0);
+    }
+    CHECK(ok);
+    CHECK_OK(zmq_ctx_shutdown(ctx));
+    pthread_join(thread, NULL);
+    CHECK(run.rc == -1 && run.err == ETERM);
+    CHECK_OK(zmq_close(rep));
+    CHECK_OK(zmq_close(req));
+    CHECK_OK(zmq_ctx_term(ctx));
+}
+
 int main(void)
 {
     tu_start("test_proxy");
@@ -406,5 +432,6 @@ int main(void)
     test_statistics_multipart();
     FERROZMQ_ONLY test_steerable_rep_control();
     test_device();
+    test_single_socket();
     return tu_finish();
 }

@@ -121,7 +121,10 @@ fn proxy(
         let fe_ev = events(fe)?;
         let be_ev = if fe == be { fe_ev } else { events(be)? };
         if !paused {
-            if fe_ev & POLLIN != 0 && be_ev & POLLOUT != 0 {
+            // One socket on both sides (a REP echoing through itself)
+            // forwards whenever it can read, as libzmq's proxy does: its
+            // POLLOUT may only come from the read.
+            if fe_ev & POLLIN != 0 && (fe == be || be_ev & POLLOUT != 0) {
                 forward(fe, be, capture, &mut fe_stats, &mut be_stats)?;
                 continue;
             }
