@@ -242,8 +242,9 @@ impl Connecter {
             return Step::Failed { refused: false };
         };
         let _ = registry.deregister(&mut stream);
+        // Its deadline is over either way (a timer left behind finds none).
+        self.deadline = None;
         if progress == Progress::Done {
-            self.deadline = None;
             return Step::Connected(Stream::Tcp(stream));
         }
         self.closed(stream.as_raw_fd());
