@@ -133,12 +133,16 @@ pub trait Mechanism: Send {
     /// A ZAP request to send to the handler, once, when one is needed: all
     /// its frames, from the empty delimiter on (delimiter, version, request
     /// id, domain, address, routing id, mechanism, credentials...), each
-    /// but the last sent with MORE.
-    fn zap_request(&mut self) -> Option<Vec<Vec<u8>>>;
+    /// but the last sent with MORE. Clients never ask.
+    fn zap_request(&mut self) -> Option<Vec<Vec<u8>>> {
+        None
+    }
 
     /// The handler's whole reply message, delimiter frame included. A reply
     /// arriving when none is awaited is ignored.
-    fn zap_reply(&mut self, frames: &[Vec<u8>]) -> Result<(), Failure>;
+    fn zap_reply(&mut self, _frames: &[Vec<u8>]) -> Result<(), Failure> {
+        Ok(())
+    }
 
     fn status(&self) -> Status;
 

@@ -196,14 +196,6 @@ impl Mechanism for CurveClient {
         next.map(|_| ())
     }
 
-    fn zap_request(&mut self) -> Option<Vec<Vec<u8>>> {
-        None
-    }
-
-    fn zap_reply(&mut self, _frames: &[Vec<u8>]) -> Result<(), Failure> {
-        Ok(())
-    }
-
     fn status(&self) -> Status {
         match self.state {
             State::Ready => Status::Ready,
