@@ -372,7 +372,7 @@ fn c_strtoul_base0(text: &[u8], pos: usize) -> (Option<u64>, usize) {
 
 /// C's strtol(text, NULL, 10): leading white space, a sign, digits; 0
 /// when there are none, saturating.
-fn c_strtol(text: &[u8]) -> i64 {
+pub(super) fn c_strtol(text: &[u8]) -> i64 {
     let mut rest = text;
     while let Some((&c, tail)) = rest.split_first() {
         if !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {

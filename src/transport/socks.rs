@@ -13,6 +13,8 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::ip::c_strtol;
+
 const VERSION: u8 = 5;
 const NO_AUTH: u8 = 0;
 const USERNAME_PASSWORD: u8 = 2;
@@ -161,8 +163,8 @@ impl SocksClient {
 }
 
 /// The CONNECT request for `target`, split as libzmq splits it: the port
-/// after the last colon (`atoi`, so trailing junk is ignored and 0 is
-/// refused), brackets around an IPv6 host removed.
+/// after the last colon (trailing junk ignored, 0 refused), brackets
+/// around an IPv6 host removed.
 fn connect_request(target: &str) -> Option<Vec<u8>> {
     let target = target.rsplit_once(';').map_or(target, |(_, dst)| dst);
     let (host, port) = target.rsplit_once(':')?;
@@ -170,7 +172,8 @@ fn connect_request(target: &str) -> Option<Vec<u8>> {
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
-    let port = atoi(port) as u16;
+    // atoi, cut to 16 bits, as libzmq reads the port (and ip.rs does).
+    let port = c_strtol(port.as_bytes()) as i32 as u16;
     if port == 0 {
         return None;
     }
@@ -188,18 +191,6 @@ fn connect_request(target: &str) -> Option<Vec<u8>> {
     }
     request.extend_from_slice(&port.to_be_bytes());
     Some(request)
-}
-
-/// C's atoi on what follows the last colon: leading digits, wrapping as a
-/// C int would not matter here (the result is cut to 16 bits as libzmq
-/// does).
-fn atoi(text: &str) -> u32 {
-    text.trim_start()
-        .bytes()
-        .take_while(u8::is_ascii_digit)
-        .fold(0u32, |n, d| {
-            n.wrapping_mul(10).wrapping_add(u32::from(d - b'0'))
-        })
 }
 
 #[cfg(test)]
