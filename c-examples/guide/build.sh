@@ -1,43 +1,6 @@
 #!/bin/sh
-# build.sh -- compile every guide example in this directory.
-#
-# Usage:  build.sh OUTDIR
-#   Each NAME.c becomes OUTDIR/NAME, built with
-#     ${CC:-cc} -std=c99 -Wall -Wextra -O2 -D_GNU_SOURCE $CFLAGS NAME.c $LDFLAGS -lzmq -lpthread
-#   so the caller picks the zmq.h and libzmq to use through CFLAGS/LDFLAGS, e.g.
-#     build.sh /tmp/guide                                   # system libzmq
-#     CFLAGS=-I/opt/zmq/include LDFLAGS="-L/opt/zmq/lib -Wl,-rpath,/opt/zmq/lib" \
-#         build.sh /tmp/guide-other
-#   Set WERROR=1 to add -Werror. Exits non-zero if any program fails to build.
-set -u
-
-if [ $# -ne 1 ]; then
-    echo "usage: $0 OUTDIR" >&2
-    exit 2
-fi
-out=$1
-src=$(cd "$(dirname "$0")" && pwd) || exit 1
-mkdir -p "$out" || exit 1
-
-extra=""
-[ "${WERROR:-0}" = 1 ] && extra="-Werror"
-
-built=0
-failed=""
-for file in "$src"/*.c; do
-    name=$(basename "$file" .c)
-    # CFLAGS/LDFLAGS are deliberately unquoted: they may hold several flags.
-    # shellcheck disable=SC2086
-    if ${CC:-cc} -std=c99 -Wall -Wextra -O2 -D_GNU_SOURCE $extra ${CFLAGS:-} "$file" \
-        ${LDFLAGS:-} -lzmq -lpthread -o "$out/$name"; then
-        built=$((built + 1))
-    else
-        failed="$failed $name"
-    fi
-done
-
-if [ -n "$failed" ]; then
-    echo "build.sh: built $built program(s) into $out; FAILED:$failed" >&2
-    exit 1
-fi
-echo "build.sh: built $built program(s) into $out"
+# build.sh OUTDIR -- compile every guide example here into OUTDIR (see
+# ../build.sh for CC, CFLAGS, LDFLAGS and WERROR).
+[ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
+here=$(cd "$(dirname "$0")" && pwd) || exit 1
+exec sh "$here/../build.sh" "$here" "$@"
